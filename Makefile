@@ -1,0 +1,59 @@
+# Two commands: `make run` and `make test`. Both start with `make setup`, which installs everything a
+# fresh Debian machine lacks and is cheap to repeat.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := .make
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup run test test-sqlite test-postgres lint serve load-data benchmark clean
+
+setup: $(STAMP)/venv $(STAMP)/npm $(STAMP)/system static/build/app.css
+
+$(STAMP)/venv: requirements.txt
+	@mkdir -p $(STAMP)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(STAMP)/npm: package.json package-lock.json
+	@mkdir -p $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian packages the tests need: PostgreSQL 15 server binaries and Chromium for the browser tests.
+$(STAMP)/system: scripts/install-system-packages
+	@mkdir -p $(STAMP)
+	bash scripts/install-system-packages
+	touch $@
+
+static/build/app.css: $(STAMP)/npm frontend/app.scss frontend/build.mjs
+	npm run --silent build
+
+run: setup
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py loaddata fixtures/*.json
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+test-sqlite: setup
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/.make/test.sqlite3 $(VENV)/bin/pytest -q -m "not browser" -p no:randomly
+
+test-postgres: setup
+	bash scripts/with-postgres $(VENV)/bin/pytest -q -m "not browser"
+
+test: setup lint
+	@echo "== Tests on SQLite"
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/.make/test.sqlite3 $(VENV)/bin/pytest -q -m "not browser"
+	@echo "== Tests on PostgreSQL 15 (a throwaway server started for this run)"
+	DJANGO_DEBUG=1 bash scripts/with-postgres $(VENV)/bin/pytest -q -m "not browser"
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles $(STAMP)

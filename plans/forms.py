@@ -1,0 +1,43 @@
+from django import forms
+
+from bradford_cs.forms import GovukDateField, GovukFormMixin
+
+from .rag import RAG
+
+
+class ProgressForm(GovukFormMixin, forms.Form):
+    """An officer's progress update. The rules (honest Green, explain Red/Amber, evidence for Blue, a
+    reason to move the due date) live in plans.services so the admin, imports and this form share them."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    rag = forms.ChoiceField(
+        label="Rating", choices=[c for c in RAG.choices if c[0] != RAG.NOT_RATED], widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rating"},
+    )
+    narrative = forms.CharField(
+        label="What progress has been made?", widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Say what has changed since the last update and who is better off because of it.",
+        error_messages={"required": "Describe the progress made"},
+    )
+    next_steps = forms.CharField(label="Next steps", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    mitigation = forms.CharField(
+        label="What is being done about it?", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for Red and Amber: the mitigation in hand, and who is doing it.",
+    )
+    revised_due_date = GovukDateField(
+        label="When will it now be delivered?", required=False,
+        help_text="For Red and Amber, if the due date will be missed. For example, 27 3 2027. "
+                  "Shown to the board as slippage; the due date itself does not change.",
+    )
+    evidence = forms.CharField(
+        label="Evidence that the outcome was achieved", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for Blue (complete): what shows the outcome, with links to documents, one per line.",
+    )
+    new_due_date = GovukDateField(
+        label="New due date", required=False,
+        help_text="Only if the board has agreed to move the due date. For example, 27 3 2027.",
+    )
+    due_date_reason = forms.CharField(
+        label="Reason for moving the due date", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the action's history.",
+    )

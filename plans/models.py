@@ -1,0 +1,282 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .querysets import ActionQuerySet, PlanQuerySet, ThemeQuerySet
+from .rag import RAG
+
+
+class Person(models.Model):
+    """Someone who leads actions or sits on boards; optionally able to sign in."""
+
+    organisation = models.ForeignKey(
+        "governance.Organisation", on_delete=models.PROTECT, related_name="people"
+    )
+    name = models.CharField(max_length=200, help_text="Full name, or the initials when only those are known.")
+    initials = models.CharField(max_length=20, blank=True)
+    job_title = models.CharField(max_length=300, blank=True)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+
+class Plan(models.Model):
+    """An improvement plan, as written by the council and its partners after an inspection."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        SUPERSEDED = "superseded", "Superseded"
+        CLOSED = "closed", "Closed"
+
+    class PartWord(models.TextChoices):
+        THEME = "theme", "Theme"
+        OUTCOME = "outcome", "Outcome"
+        STRAND = "strand", "Strand"
+
+    organisation = models.ForeignKey(
+        "governance.Organisation", on_delete=models.PROTECT, related_name="plans"
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    version = models.CharField(max_length=100, blank=True, help_text='As printed, e.g. "0.27".')
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+    published = models.DateField(null=True, blank=True)
+    introduction = models.TextField(blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
+    )
+    board = models.ForeignKey(
+        "governance.Board", null=True, blank=True, on_delete=models.SET_NULL, related_name="plans",
+        help_text="The board that owns the plan.",
+    )
+    inspections = models.ManyToManyField("inspections.Inspection", blank=True, related_name="plans")
+    part_word = models.CharField(
+        max_length=20, choices=PartWord.choices, default=PartWord.THEME,
+        help_text="What the plan calls its parts: theme, outcome or strand.",
+    )
+    note = models.TextField(blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "title", "version"], name="plan_title_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(start__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="plan_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (version {self.version})" if self.version else self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:plan", args=[self.slug])
+
+
+class Theme(models.Model):
+    """A theme, outcome or strand of a plan: what it means and what it means for children."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
+    number = models.CharField(max_length=10, help_text='As printed, e.g. "3b".')
+    title = models.CharField(max_length=500)
+    group = models.CharField(max_length=20, blank=True, help_text='e.g. half "A" or "B" of the 2022-24 plan.')
+    group_title = models.CharField(max_length=300, blank=True)
+    what_we_mean = models.TextField(blank=True)
+    for_children = models.TextField(blank=True, help_text="What this means for children.")
+    success_measures = models.TextField(blank=True)
+    risks = models.TextField(blank=True, help_text="Risks to implementation.")
+    impact = models.TextField(blank=True)
+    headline_kpis = models.TextField(blank=True)
+    additional_kpis = models.TextField(blank=True)
+    leads = models.ManyToManyField(Person, blank=True, related_name="themes_led")
+    leads_as_printed = models.CharField(max_length=300, blank=True)
+    recommendations = models.ManyToManyField(
+        "inspections.Recommendation", through="ThemeRecommendation", blank=True, related_name="themes"
+    )
+    order = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="theme_number_unique_in_plan"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan.get_part_word_display()} {self.number}: {self.title}"
+
+
+class ThemeRecommendation(models.Model):
+    """A row of a theme's code table: a recommendation or area for improvement, as the plan prints it."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="code_table")
+    recommendation = models.ForeignKey(
+        "inspections.Recommendation", on_delete=models.CASCADE, related_name="theme_rows"
+    )
+    code_as_printed = models.CharField(max_length=100, blank=True)
+    text_as_printed = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["theme", "order"]
+
+    def __str__(self):
+        return f"{self.code_as_printed or self.recommendation.code} ({self.theme.number})"
+
+
+class Objective(models.Model):
+    """An objective within a theme ("2.6"), answering one or more recommendations."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="objectives")
+    number = models.CharField(max_length=20)
+    number_printed = models.BooleanField(default=True, help_text="False where we numbered it in printed order.")
+    group_heading = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    codes_as_printed = models.CharField(max_length=300, blank=True)
+    recommendations = models.ManyToManyField("inspections.Recommendation", blank=True, related_name="objectives")
+    order = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["theme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "number"], name="objective_number_unique_in_theme"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.text[:80]}"
+
+
+class Action(models.Model):
+    """A numbered action ("2.6.1") with a lead, a timeline and a RAG rating from its progress updates."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="actions")
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    reference = models.CharField(max_length=20)
+    reference_printed = models.BooleanField(
+        default=True, help_text="False where the plan prints no number and we numbered it in printed order."
+    )
+    activity = models.TextField()
+    desired_outcome = models.TextField(blank=True)
+    timeline = models.CharField(max_length=300, blank=True, help_text="As printed in the plan.")
+    due_date = models.DateField(null=True, blank=True, help_text="Parsed from the timeline where possible.")
+    lead = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions_led"
+    )
+    lead_as_printed = models.CharField(max_length=200, blank=True)
+    supporting_leads = models.ManyToManyField(Person, blank=True, related_name="actions_supported")
+    recommendations = models.ManyToManyField("inspections.Recommendation", blank=True, related_name="actions")
+    codes_as_printed = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up with every saved update: a form based on an older one is stale."
+    )
+
+    history = HistoricalRecords(excluded_fields=["order", "version"])
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["theme", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "reference"], name="action_reference_unique_in_theme"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.activity[:80]}"
+
+    def get_absolute_url(self):
+        return reverse("plans:action", args=[self.pk])
+
+
+class Milestone(models.Model):
+    """A dated step of an action, or of a theme (the 2022-24 plan on a page)."""
+
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones")
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.CASCADE, related_name="milestones")
+    text = models.TextField()
+    due_as_printed = models.CharField(max_length=100, blank=True, help_text='e.g. "Nov 22" or "By March 2022".')
+    due_date = models.DateField(null=True, blank=True)
+    lead = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="milestones")
+    lead_as_printed = models.CharField(max_length=200, blank=True, help_text='A role, e.g. "HR Specialist".')
+    achieved = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__isnull=False, theme__isnull=True)
+                | models.Q(action__isnull=True, theme__isnull=False),
+                name="milestone_belongs_to_action_or_theme",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class ProgressUpdate(models.Model):
+    """One rating of an action with its narrative. Append-only: the latest one is the current RAG."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    rag = models.CharField(max_length=20, choices=RAG.choices)
+    narrative = models.TextField()
+    next_steps = models.TextField(blank=True)
+    mitigation = models.TextField(blank=True, help_text="For Red and Amber: what is being done about it.")
+    revised_due_date = models.DateField(null=True, blank=True)
+    evidence = models.TextField(blank=True, help_text="For Blue: evidence that the outcome was achieved.")
+    is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real update.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        indexes = [models.Index(fields=["action", "-created_at", "-id"], name="progress_latest_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rag__in=RAG.values), name="progress_rag_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference} {self.get_rag_display()} {self.created_at:%d/%m/%Y}"
+
+
+class EditConflict(models.Model):
+    """An officer saved a form based on an older version of the action: kept to count and review them."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="edit_conflicts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    based_on_version = models.PositiveIntegerField()
+    found_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.action.reference}: form from version {self.based_on_version}, found {self.found_version}"

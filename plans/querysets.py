@@ -1,0 +1,143 @@
+"""Reads that roll up the plan: current RAG, counts by RAG, what is overdue or due soon.
+
+The current RAG is never stored: it is always the rating of the latest progress update, so it can
+not drift from the history, and the position at any past date (a board meeting) is the same query.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .rag import RAG
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def latest_updates(as_at: datetime.date | None = None, action_ref: str = "pk"):
+    """Progress updates of the outer action, newest first, optionally as they stood at the end of a day."""
+    from .models import ProgressUpdate
+
+    updates = ProgressUpdate.objects.filter(action=OuterRef(action_ref))
+    if as_at is not None:
+        updates = updates.filter(created_at__lte=_end_of_day(as_at))
+    return updates.order_by("-created_at", "-pk")
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_plan(self, plan):
+        return self.filter(theme__plan=plan)
+
+    def for_person(self, person):
+        """Actions a person leads or supports, or that sit in a theme they lead."""
+        from .models import Action
+
+        # A subquery rather than DISTINCT, so annotations and ordering stay simple on both databases.
+        mine = Action.objects.filter(Q(lead=person) | Q(supporting_leads=person) | Q(theme__leads=person))
+        return self.filter(pk__in=mine.values("pk"))
+
+    def with_current_rag(self, as_at: datetime.date | None = None):
+        """Annotate current_rag (the latest update's rating, or Not yet rated) and last_updated."""
+        updates = latest_updates(as_at)
+        return self.annotate(
+            current_rag=Coalesce(Subquery(updates.values("rag")[:1]), Value(RAG.NOT_RATED.value)),
+            last_updated=Subquery(updates.values("created_at")[:1]),
+        )
+
+    def as_at(self, day: datetime.date):
+        """The plan as it stood at the end of a day: actions that existed, rated as they were then."""
+        return self.with_current_rag(as_at=day)
+
+    def with_attention(self, today: datetime.date | None = None, stale_days: int = 30, soon_days: int = 14):
+        """Annotate the flags an officer acts on, and `attention` (0 overdue, 1 due soon, 2 needs update, 3 fine).
+
+        overdue: past its due date and not complete. due soon: due in the next `soon_days` days.
+        needs update: not complete, and no update for `stale_days` days or since the owning board last met.
+        Also annotates `revised_due_date`, the latest update's forecast, shown as slippage.
+        """
+        from governance.models import Meeting
+
+        today = today or timezone.localdate()
+        stale_before = _end_of_day(today - datetime.timedelta(days=stale_days))
+        last_meeting = (
+            Meeting.objects.filter(board=OuterRef("theme__plan__board"), start__lte=_end_of_day(today))
+            .order_by("-start").values("start")[:1]
+        )
+        rated = self if "current_rag" in self.query.annotations else self.with_current_rag()
+        not_complete = ~Q(current_rag=RAG.BLUE)
+        flagged = rated.annotate(
+            board_last_met=Subquery(last_meeting),
+            revised_due_date=Subquery(latest_updates().values("revised_due_date")[:1]),
+            is_overdue=Case(When(not_complete & Q(due_date__lt=today), then=True),
+                            default=False, output_field=BooleanField()),
+            is_due_soon=Case(
+                When(not_complete & Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=soon_days)),
+                     then=True),
+                default=False, output_field=BooleanField()),
+            needs_update=Case(
+                When(not_complete & (Q(last_updated__isnull=True) | Q(last_updated__lt=stale_before)
+                                     | Q(last_updated__lt=F("board_last_met"))), then=True),
+                default=False, output_field=BooleanField()),
+        )
+        return flagged.annotate(attention=Case(
+            When(is_overdue=True, then=0), When(is_due_soon=True, then=1), When(needs_update=True, then=2),
+            default=3, output_field=IntegerField(),
+        ))
+
+    def with_rag(self, *ratings):
+        return self.filter(current_rag__in=[RAG(r).value for r in ratings])
+
+    def overdue(self, today: datetime.date | None = None):
+        """Past their due date and not complete. Needs with_current_rag()."""
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today).exclude(current_rag=RAG.BLUE)
+
+    def due_soon(self, days: int = 14, today: datetime.date | None = None):
+        """Due within the next `days` days and not complete. Needs with_current_rag()."""
+        today = today or timezone.localdate()
+        return self.filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
+        ).exclude(current_rag=RAG.BLUE)
+
+
+def rag_count_annotations(action_filter: str, as_at: datetime.date | None = None) -> dict:
+    """One count per RAG rating of the actions under the outer row (a plan or a theme).
+
+    `action_filter` is the Action lookup that points at the outer row, e.g. "theme__plan".
+    """
+    from .models import Action
+
+    annotations = {}
+    for rag in RAG:
+        counted = (
+            Action.objects.filter(**{action_filter: OuterRef("pk")})
+            .with_current_rag(as_at)
+            .filter(current_rag=rag.value)
+            .order_by()
+            .values(action_filter)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        annotations[f"{rag.value}_count"] = Coalesce(Subquery(counted[:1]), Value(0))
+    return annotations
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_rag_counts(self, as_at: datetime.date | None = None):
+        """Annotate not_rated_count, red_count, amber_count, green_count, blue_count and action_count."""
+        return self.annotate(
+            action_count=Count("themes__actions", distinct=True),
+            **rag_count_annotations("theme__plan", as_at),
+        )
+
+
+class ThemeQuerySet(models.QuerySet):
+    def with_rag_counts(self, as_at: datetime.date | None = None):
+        return self.annotate(
+            action_count=Count("actions", distinct=True),
+            **rag_count_annotations("theme", as_at),
+        )

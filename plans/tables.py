@@ -1,0 +1,90 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from .rag import RAG, TAG_CLASSES
+
+
+def rag_tag_html(value):
+    rating = RAG(value or RAG.NOT_RATED)
+    return format_html('<strong class="govuk-tag {} app-rag-tag">{}</strong>', TAG_CLASSES[rating], rating.label)
+
+
+class RAGColumn(tables.Column):
+    """A current RAG rating as a word-and-colour tag, sorted worst first."""
+
+    def render(self, value):
+        return rag_tag_html(value)
+
+
+class PlanTable(tables.Table):
+    title = tables.Column(linkify=True, verbose_name="Plan")
+    version = tables.Column()
+    status = tables.Column()
+    start = tables.DateColumn(format="M Y", verbose_name="From")
+    end = tables.DateColumn(format="M Y", verbose_name="To")
+    action_count = tables.Column(verbose_name="Actions")
+    red_count = tables.Column(verbose_name="Red")
+    amber_count = tables.Column(verbose_name="Amber")
+    green_count = tables.Column(verbose_name="Green")
+    blue_count = tables.Column(verbose_name="Blue (complete)")
+    not_rated_count = tables.Column(verbose_name="Not yet rated")
+
+    class Meta:
+        template_name = "includes/table.html"
+        orderable = False
+        empty_text = "There are no plans yet."
+
+
+class ActionTable(tables.Table):
+    reference = tables.Column(linkify=True, verbose_name="Action")
+    activity = tables.Column(verbose_name="Activity")
+    lead = tables.Column(accessor="lead_as_printed", verbose_name="Lead", order_by=("lead__name", "lead_as_printed"))
+    timeline = tables.Column(verbose_name="Timeline (as printed)")
+    due_date = tables.DateColumn(format="j M Y", verbose_name="Due")
+    current_rag = RAGColumn(verbose_name="RAG")
+
+    class Meta:
+        template_name = "includes/table.html"
+        orderable = False
+        empty_text = "No actions match."
+
+    def render_activity(self, value):
+        return value if len(value) <= 160 else value[:157].rstrip() + "…"
+
+    def render_lead(self, value, record):
+        if record.lead and record.lead.name != value:
+            return format_html('{} <span class="govuk-hint govuk-!-display-inline">({})</span>', value, record.lead.name)
+        return value
+
+
+class FlagsColumn(tables.Column):
+    """Overdue, due soon and needs update as words in tags (never colour alone)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(accessor="attention", verbose_name="Needs attention", **kwargs)
+
+    def render(self, value, record):
+        flags = [(record.is_overdue, "Overdue", "govuk-tag--red"), (record.is_due_soon, "Due soon", "govuk-tag--yellow"),
+                 (record.needs_update, "Needs update", "govuk-tag--purple")]
+        shown = [format_html('<strong class="govuk-tag {} app-rag-tag">{}</strong>', css, word)
+                 for on, word, css in flags if on]
+        return format_html(" ".join(["{}"] * len(shown)), *shown) if shown else "—"
+
+
+class MyActionsTable(tables.Table):
+    reference = tables.Column(linkify=True, verbose_name="Action", order_by=("reference",))
+    plan = tables.Column(accessor="theme__plan__title", verbose_name="Plan", order_by=("theme__plan__title",))
+    theme = tables.Column(accessor="theme__number", verbose_name="Theme", order_by=("theme__order",))
+    activity = tables.Column(verbose_name="Activity", orderable=False)
+    due_date = tables.DateColumn(format="j M Y", verbose_name="Due", order_by=("due_date",))
+    current_rag = RAGColumn(verbose_name="Rating")
+    last_updated = tables.DateColumn(format="j M Y", verbose_name="Last updated", default="Never")
+    attention = FlagsColumn()
+
+    class Meta:
+        template_name = "includes/table.html"
+        empty_text = "You have no actions that match."
+        per_page = 50
+
+    def render_activity(self, value):
+        return value if len(value) <= 120 else value[:117].rstrip() + "…"

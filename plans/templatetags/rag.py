@@ -1,0 +1,20 @@
+from django import template
+from django.utils.html import format_html
+
+from plans import rag as rag_scale
+
+register = template.Library()
+
+
+@register.simple_tag
+def rag_tag(value):
+    """A GOV.UK tag with the rating's word and colour: never colour alone."""
+    rating = rag_scale.RAG(value or rag_scale.RAG.NOT_RATED)
+    return format_html(
+        '<strong class="govuk-tag {} app-rag-tag">{}</strong>', rag_scale.TAG_CLASSES[rating], rating.label
+    )
+
+
+@register.filter
+def rag_meaning(value):
+    return rag_scale.MEANINGS[rag_scale.RAG(value)]

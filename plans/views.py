@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from .filters import MyActionsFilter
+from .forms import ProgressForm
+from .models import Action, Plan, ProgressUpdate, Theme
+from .permissions import can_update_action, get_action_for_update, person_of
+from .services import Conflict, record_progress
+from .tables import MyActionsTable, PlanTable
+
+
+def home(request):
+    """Every plan with its actions counted by current RAG: one query."""
+    plans = Plan.objects.select_related("organisation").with_rag_counts().order_by("-start", "title")
+    return render(request, "plans/home.html", {"table": PlanTable(plans), "page_title": "Improvement plans"})
+
+
+def plan_detail(request, slug):
+    """A plan's themes with RAG counts, then its actions grouped by theme (queries: plan, themes, actions)."""
+    plan = get_object_or_404(Plan.objects.select_related("supersedes", "board"), slug=slug)
+    themes = Theme.objects.filter(plan=plan).with_rag_counts().order_by("order")
+    actions = (
+        Action.objects.for_plan(plan)
+        .with_current_rag()
+        .select_related("theme", "lead", "objective")
+        .order_by("theme__order", "order", "pk")
+    )
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, "themes": themes, "actions": actions, "page_title": str(plan),
+    })
+
+
+class MyActionsView(SingleTableMixin, FilterView):
+    """The signed-in officer's actions (lead, supporting, or in a theme they lead), attention first."""
+
+    table_class = MyActionsTable
+    filterset_class = MyActionsFilter
+    template_name = "plans/my_actions.html"
+
+    def get_queryset(self):
+        person = person_of(self.request.user)
+        if person is None:
+            return Action.objects.none().with_attention()
+        return (
+            Action.objects.for_person(person).with_attention()
+            .select_related("theme__plan")
+            .order_by("attention", "due_date", "theme__plan__title", "order")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"person": person_of(self.request.user),
+                                                     "page_title": "My actions"}
+
+
+my_actions = MyActionsView.as_view()
+
+
+def action_detail(request, pk):
+    """Everything about an action, its progress history newest first, and its field changes."""
+    action = get_object_or_404(
+        Action.objects.with_attention()
+        .select_related("theme__plan", "objective", "lead")
+        .prefetch_related("supporting_leads", "theme__leads", "recommendations__finding", "milestones"),
+        pk=pk,
+    )
+    updates = action.progress_updates.select_related("author__person").order_by("-created_at", "-pk")
+    changes = action.history.select_related("history_user").order_by("-history_date")
+    return render(request, "plans/action_detail.html", {
+        "action": action, "updates": updates, "changes": _field_changes(changes),
+        "can_update": can_update_action(request.user, action), "page_title": f"Action {action.reference}",
+    })
+
+
+def _field_changes(history):
+    """Pairs of consecutive history records turned into 'field: old -> new' rows, newest first."""
+    records = list(history)
+    rows = []
+    for newer, older in zip(records, records[1:], strict=False):
+        for change in newer.diff_against(older).changes:
+            rows.append({"when": newer.history_date, "who": newer.history_user, "field": change.field,
+                         "old": change.old, "new": change.new, "reason": newer.history_change_reason})
+    return rows
+
+
+def update_progress(request, pk):
+    """Record a progress update. 403 before reading the form for anyone who may not update this action."""
+    action = get_action_for_update(request, pk)
+    conflict = None
+    if request.method == "POST":
+        form = ProgressForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_progress(action=action, author=request.user, based_on_version=data.pop("version"), **data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except Conflict as found:
+                conflict = found
+                # Keep the officer's text; base the resubmission on what they have now seen.
+                resubmission = request.POST.copy()
+                resubmission["version"] = str(found.current_version)
+                form = ProgressForm(resubmission)
+            else:
+                messages.success(request, f"Progress on action {action.reference} saved.")
+                return redirect(action)
+    else:
+        form = ProgressForm(initial={"version": action.version})
+    latest = ProgressUpdate.objects.filter(action=action).order_by("-created_at", "-pk").first()
+    return render(request, "plans/progress_form.html", {
+        "action": action, "form": form, "conflict": conflict, "latest": latest,
+        "page_title": f"Update action {action.reference}",
+    })
+
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def export(request, slug, fmt):
+    """Download a plan in the import layout (xlsx, csv) or the documented JSON layout."""
+    from .exports import export_plan
+
+    if fmt not in EXPORT_TYPES:
+        raise Http404("Unknown export format")
+    plan = get_object_or_404(Plan, slug=slug)
+    response = HttpResponse(export_plan(plan, fmt), content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.{fmt}"'
+    return response

@@ -1,0 +1,38 @@
+"""Shared test set-up: the real fixtures, loaded once per module where a test asks for them."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+FIXTURES = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "fixtures").glob("*.json"))
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+
+def remove_real_data():
+    """Delete what the fixtures load, leaving rows that migrations create (such as the role groups)."""
+    from governance.models import Board, Meeting, Membership, Organisation
+    from inspections.models import Inspection
+    from plans.models import Person, Plan, ProgressUpdate
+
+    ProgressUpdate.objects.all().delete()
+    Meeting.objects.all().delete()
+    Membership.objects.all().delete()
+    Plan.objects.update(supersedes=None)
+    Plan.objects.all().delete()
+    Inspection.objects.all().delete()
+    Board.objects.all().delete()
+    Person.objects.all().delete()
+    Organisation.objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def real_data(django_db_setup, django_db_blocker):
+    """Every file in fixtures/, loaded with one loaddata call as `make run` does, for a whole module."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", *FIXTURES, verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        remove_real_data()

@@ -1,0 +1,209 @@
+"""Test factories, named for the states tests need. Each builds the smallest valid object."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from governance.models import Organisation
+from inspections.models import Inspection, Recommendation
+from plans.models import Action, Milestone, Objective, Person, Plan, ProgressUpdate, Theme
+from plans.rag import RAG
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Council {n}")
+    slug = factory.Sequence(lambda n: f"council-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffUserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Officer {n}")
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = Inspection.Kind.ILACS_FULL
+    title = factory.Sequence(lambda n: f"Inspection {n}")
+    slug = factory.Sequence(lambda n: f"inspection-{n}")
+    authority = "Bradford"
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    inspection = factory.SubFactory(InspectionFactory)
+    code = factory.Sequence(lambda n: f"R{n + 1}")
+    kind = Recommendation.Kind.RECOMMENDATION
+    text = factory.Sequence(lambda n: f"Recommendation {n + 1}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class AreaForImprovementFactory(RecommendationFactory):
+    code = factory.Sequence(lambda n: f"AFI {n + 1}")
+    kind = Recommendation.Kind.AREA_FOR_IMPROVEMENT
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Improvement plan {n}")
+    slug = factory.Sequence(lambda n: f"improvement-plan-{n}")
+    version = "1.0"
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"Theme {n + 1}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    theme = factory.SubFactory(ThemeFactory)
+    number = factory.Sequence(lambda n: f"{n + 1}.1")
+    text = factory.Sequence(lambda n: f"Objective {n + 1}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    theme = factory.SubFactory(ThemeFactory)
+    reference = factory.Sequence(lambda n: f"A{n + 1}")
+    activity = factory.Sequence(lambda n: f"Activity {n + 1}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    """A milestone of an action; pass theme=... and action=None for a theme's plan-on-a-page row."""
+
+    class Meta:
+        model = Milestone
+
+    action = factory.SubFactory(ActionFactory)
+    text = factory.Sequence(lambda n: f"Milestone {n + 1}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    rag = RAG.GREEN
+    narrative = "On track."
+
+
+# States the foundation and officers' tests need.
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Board"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Improvement Board {n}")
+    slug = factory.Sequence(lambda n: f"board-{n}")
+    kind = "improvement_board"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Membership"
+
+    board = factory.SubFactory(BoardFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = "member"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Meeting"
+
+    board = factory.SubFactory(BoardFactory)
+    start = factory.Sequence(lambda n: datetime.datetime(2024, 1, 1, 10, tzinfo=datetime.UTC) + datetime.timedelta(days=n))
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Agenda item {n + 1}")
+
+
+class JudgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inspections.Judgement"
+
+    inspection = factory.SubFactory(InspectionFactory)
+    area = factory.Sequence(lambda n: f"Area {n + 1}")
+    grade = "inadequate"
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inspections.Finding"
+
+    inspection = factory.SubFactory(InspectionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Finding {n + 1}")
+
+
+class ThemeRecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.ThemeRecommendation"
+
+    theme = factory.SubFactory(ThemeFactory)
+    recommendation = factory.SubFactory(RecommendationFactory)
+    code_as_printed = factory.LazyAttribute(lambda o: o.recommendation.code)
+
+
+def user_in_role(role, **kwargs):
+    """A login in one of the three role groups made by the roles migration."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+class OverdueActionFactory(ActionFactory):
+    due_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+
+
+class DueSoonActionFactory(ActionFactory):
+    due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=7))
