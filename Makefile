@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := .make
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-sqlite test-postgres lint serve load-data benchmark clean
+.PHONY: setup run test test-sqlite test-postgres test-browser lint clean
 
 setup: $(STAMP)/venv $(STAMP)/npm $(STAMP)/system static/build/app.css
 
@@ -44,16 +44,21 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 test-sqlite: setup
-	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/.make/test.sqlite3 $(VENV)/bin/pytest -q -m "not browser" -p no:randomly
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/.make/test.sqlite3 $(VENV)/bin/pytest -q -m "not browser"
 
 test-postgres: setup
-	bash scripts/with-postgres $(VENV)/bin/pytest -q -m "not browser"
+	DJANGO_DEBUG=1 bash scripts/with-postgres $(VENV)/bin/pytest -q -m "not browser"
 
 test: setup lint
 	@echo "== Tests on SQLite"
 	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/.make/test.sqlite3 $(VENV)/bin/pytest -q -m "not browser"
 	@echo "== Tests on PostgreSQL 15 (a throwaway server started for this run)"
 	DJANGO_DEBUG=1 bash scripts/with-postgres $(VENV)/bin/pytest -q -m "not browser"
+	@echo "== Browser tests in Debian's Chromium (SQLite, run once)"
+	DJANGO_DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true DATABASE_URL=sqlite:///$(CURDIR)/.make/test.sqlite3 $(VENV)/bin/pytest -q -m browser
+
+test-browser: setup
+	DJANGO_DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -q -m browser
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles $(STAMP)

@@ -104,3 +104,7 @@ class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
 
 class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
     pass
+
+
+class GovukFilterForm(GovukFormMixin, forms.Form):
+    """The form class django-filter builds filter forms from, so filters look like the rest."""

@@ -47,10 +47,8 @@ class PlanAdmin(admin.ModelAdmin):
     change_list_template = "admin/plans/plan/change_list.html"
 
     def get_urls(self):
-        try:  # TEMPORARY while the import page is written
-            from .admin_views import import_plan_view
-        except ImportError:
-            return super().get_urls()
+        from .admin_views import import_plan_view
+
         return [
             path("import/", self.admin_site.admin_view(import_plan_view), name="plans_plan_import"),
         ] + super().get_urls()

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from bradford_cs.forms import GovukFilterForm
+
 from .models import Action, Plan
 from .rag import RAG
 
@@ -21,6 +23,7 @@ class MyActionsFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields = ["search", "plan", "rag", "flag"]
+        form = GovukFilterForm
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(activity__icontains=value)

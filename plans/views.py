@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from .exports import content_type_and_filename, export_plan
 from .filters import MyActionsFilter
 from .forms import ProgressForm
 from .models import Action, Plan, ProgressUpdate, Theme
@@ -116,20 +117,13 @@ def update_progress(request, pk):
     })
 
 
-EXPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
-
-
 def export(request, slug, fmt):
     """Download a plan in the import layout (xlsx, csv) or the documented JSON layout."""
-    from .exports import export_plan
-
-    if fmt not in EXPORT_TYPES:
-        raise Http404("Unknown export format")
     plan = get_object_or_404(Plan, slug=slug)
-    response = HttpResponse(export_plan(plan, fmt), content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.{fmt}"'
+    try:
+        content_type, filename = content_type_and_filename(plan, fmt)
+    except ValueError:
+        raise Http404("Unknown export format") from None
+    response = HttpResponse(export_plan(plan, fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

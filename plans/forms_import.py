@@ -1,0 +1,33 @@
+from django import forms
+from django.conf import settings
+
+from governance.models import Organisation
+from inspections.models import Inspection
+
+from .imports import COLUMNS, format_size
+
+
+class PlanImportForm(forms.Form):
+    """The admin's spreadsheet upload: the file, the inspection its codes refer to, and a dry run."""
+
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text=f"An .xlsx or .csv file of at most {format_size(settings.IMPORT_MAX_BYTES)}, one row per "
+        f"action, with a header row naming the columns: {', '.join(COLUMNS)}.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    inspection = forms.ModelChoiceField(
+        queryset=Inspection.objects.order_by("-published", "title"),
+        required=False,
+        help_text="Needed when the codes column is filled in: the codes are this inspection's recommendations.",
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text="For a new plan: who owns it. Left blank, the inspection's organisation or the only one.",
+    )
+    dry_run = forms.BooleanField(
+        label="Dry run: check the file and show what would change, without saving anything",
+        required=False,
+        initial=True,
+    )
