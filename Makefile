@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := .make
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-sqlite test-postgres test-browser lint clean
+.PHONY: setup run test test-sqlite test-postgres test-browser lint fixtures clean
 
 setup: $(STAMP)/venv $(STAMP)/npm $(STAMP)/system static/build/app.css
 
@@ -59,6 +59,10 @@ test: setup lint
 
 test-browser: setup
 	DJANGO_DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -q -m browser
+
+# Rebuild fixtures/ from ../shared/seeds; `git diff fixtures` then shows any change (none, today).
+fixtures: $(STAMP)/venv
+	for script in tools/seed_fixtures/*.py; do $(PY) $$script; done
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles $(STAMP)

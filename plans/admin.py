@@ -2,8 +2,19 @@ from django.contrib import admin
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Action, Milestone, Objective, Person, Plan, ProgressUpdate, Theme, ThemeRecommendation
+from .models import (
+    Action,
+    EditConflict,
+    Milestone,
+    Objective,
+    Person,
+    Plan,
+    ProgressUpdate,
+    Theme,
+    ThemeRecommendation,
+)
 from .rag import RAG
+from .services import ensure_history_baseline
 
 
 class CurrentRAGFilter(admin.SimpleListFilter):
@@ -150,6 +161,11 @@ class ActionAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_current_rag().select_related("theme__plan", "lead")
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            ensure_history_baseline(obj)
+        super().save_model(request, obj, form, change)
+
     @admin.display(description="Activity")
     def short_activity(self, obj):
         return obj.activity[:100]
@@ -197,3 +213,20 @@ class ThemeRecommendationAdmin(admin.ModelAdmin):
     list_select_related = ["recommendation", "theme__plan"]
     search_fields = ["code_as_printed", "text_as_printed", "recommendation__code"]
     autocomplete_fields = ["theme", "recommendation"]
+
+
+@admin.register(EditConflict)
+class EditConflictAdmin(admin.ModelAdmin):
+    """Read-only: each row is an officer's stale save that was refused and handed back to them."""
+
+    list_display = ["action", "user", "created_at", "based_on_version", "found_version"]
+    list_filter = ["action__theme__plan"]
+    list_select_related = ["action", "user"]
+    search_fields = ["action__reference", "user__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

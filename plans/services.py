@@ -62,6 +62,14 @@ class MovedDueDateRule:
                                   code="due_date_reason_required")
 
 
+def ensure_history_baseline(action: Action) -> None:
+    """Fixtures and imports load actions without history: record the action as loaded before its first
+    change, so the action page can show what the change replaced."""
+    if not action.history.exists():
+        Action.history.bulk_history_create([Action.objects.get(pk=action.pk)],
+                                           default_change_reason="As loaded from the plan")
+
+
 def record_progress(
     *,
     action: Action,
@@ -98,10 +106,7 @@ def record_progress(
         if claimed:
             action.version = based_on_version + 1
             if moving:
-                if not action.history.exists():
-                    # Fixtures load without history: keep the printed due date as the first record.
-                    Action.history.bulk_history_create([Action.objects.get(pk=action.pk)],
-                                                       default_change_reason="As loaded from the plan")
+                ensure_history_baseline(action)
                 action.due_date = new_due_date
                 action._change_reason = due_date_reason.strip()
                 action.save(update_fields=["due_date"])

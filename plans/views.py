@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_filters.views import FilterView
@@ -16,7 +17,8 @@ from .tables import MyActionsTable, PlanTable
 
 def home(request):
     """Every plan with its actions counted by current RAG: one query."""
-    plans = Plan.objects.select_related("organisation").with_rag_counts().order_by("-start", "title")
+    plans = (Plan.objects.select_related("organisation").with_rag_counts()
+             .order_by(F("start").desc(nulls_last=True), "-pk"))
     return render(request, "plans/home.html", {"table": PlanTable(plans), "page_title": "Improvement plans"})
 
 
@@ -77,13 +79,26 @@ def action_detail(request, pk):
 
 
 def _field_changes(history):
-    """Pairs of consecutive history records turned into 'field: old -> new' rows, newest first."""
+    """Consecutive history records turned into "field: old -> new" rows, newest first, with related rows
+    (lead, objective, theme) shown by name: one query per related model, not per change."""
     records = list(history)
     rows = []
     for newer, older in zip(records, records[1:], strict=False):
         for change in newer.diff_against(older).changes:
             rows.append({"when": newer.history_date, "who": newer.history_user, "field": change.field,
                          "old": change.old, "new": change.new, "reason": newer.history_change_reason})
+    by_model = {}
+    for row in rows:
+        field = Action._meta.get_field(row["field"])
+        row["label"] = field.verbose_name
+        if field.is_relation:
+            by_model.setdefault(field.related_model, set()).update({row["old"], row["new"]} - {None})
+    names = {model: model.objects.in_bulk(ids) for model, ids in by_model.items()}
+    for row in rows:
+        field = Action._meta.get_field(row["field"])
+        if field.is_relation:
+            found = names[field.related_model]
+            row["old"], row["new"] = (found.get(row[k], row[k]) for k in ("old", "new"))
     return rows
 
 

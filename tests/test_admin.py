@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from plans.models import EditConflict
 from tests import factories as f
 
 
@@ -33,6 +34,7 @@ def populated(db):
             action.supporting_leads.add(person)
             f.MilestoneFactory(action=action, lead=person)
             f.ProgressUpdateFactory(action=action, author=person.user)
+            EditConflict.objects.create(action=action, user=person.user, based_on_version=1, found_version=2)
         f.MilestoneFactory(action=None, theme=theme)
     objects["superuser"] = f.StaffUserFactory(username="root")
     return objects

@@ -411,8 +411,13 @@ def test_the_command_imports_and_prints_a_summary(inspection, jim, jenny, tmp_pa
     assert out.getvalue().endswith("Dry run: nothing was written.\n")
 
 
-def test_the_command_exits_non_zero_listing_every_error(inspection, tmp_path, capsys):
+def test_the_command_exits_non_zero_listing_every_error(inspection, tmp_path, capsys, monkeypatch):
+    from django.db import connections
+
     from plans.management.commands.import_plan import Command
+
+    # run_from_argv closes every connection when it ends, which would end the test's transaction too.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     path = tmp_path / "plan.csv"
     path.write_bytes(with_cell(0, "rag", "Purple", rows=[ROWS[0], ROWS[0]]))

@@ -178,3 +178,18 @@ def test_two_saves_from_the_same_version_lose_nothing(cast):
                         narrative="B", mitigation="m", based_on_version=version)
     assert [u.narrative for u in raised.value.updates_since] == ["A"]
     assert Action.objects.get(pk=cast.action.pk).version == version + 1
+
+
+def test_an_admin_edit_of_the_lead_is_shown_with_who_and_when(client, cast):
+    client.force_login(f.StaffUserFactory(username="root"))
+    action = cast.action
+    data = {"theme": action.theme_id, "reference": action.reference, "reference_printed": "on",
+            "activity": action.activity, "lead": cast.other.pk, "order": 1, "due_date": action.due_date.isoformat(),
+            "history_change_reason": "", "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
+            "progress_updates-TOTAL_FORMS": 0, "progress_updates-INITIAL_FORMS": 0}
+    response = client.post(reverse("admin:plans_action_change", args=[action.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get(action.get_absolute_url()).content.decode()
+    changes = page[page.index("Changes to the action"):]
+    assert "Jenny Cryer → Other Officer" in changes, changes[:3000]
+    assert "root" in page

@@ -28,7 +28,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = Path("/work/shared/seeds/2019-01-health-wellbeing-board-ilacs-2018-and-draft-improvement-plan.txt")
+# The seeds sit beside the repository (../shared/seeds), as on every machine and in CI.
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEED = SEEDS / "2019-01-health-wellbeing-board-ilacs-2018-and-draft-improvement-plan.txt"
 OUT = ROOT / "fixtures" / "10_ilacs_2018_plan_2019.json"
 
 LINES = SEED.read_text(encoding="utf-8").split("\n")

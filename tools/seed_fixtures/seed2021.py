@@ -22,7 +22,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = Path("/work/shared/seeds/2021-12-childrens-scrutiny-monitoring-visit-and-outcomes-plan.txt")
+# The seeds sit beside the repository (../shared/seeds), as on every machine and in CI.
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEED = SEEDS / "2021-12-childrens-scrutiny-monitoring-visit-and-outcomes-plan.txt"
 OUT = ROOT / "fixtures" / "20_monitoring_visit_plan_2021.json"
 
 TEXT = SEED.read_text(encoding="utf-8")

@@ -14,7 +14,9 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = Path("/work/shared/seeds/2022-24-childrens-services-improvement-plan.txt")
+# The seeds sit beside the repository (../shared/seeds), as on every machine and in CI.
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEED = SEEDS / "2022-24-childrens-services-improvement-plan.txt"
 OUT = ROOT / "fixtures" / "30_plan_2022_24.json"
 
 BASE = 300000

@@ -19,7 +19,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = Path("/work/shared/seeds/2020-01-childrens-scrutiny-exploitation-post16-work-programme.txt")
+# The seeds sit beside the repository (../shared/seeds), as on every machine and in CI.
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEED = SEEDS / "2020-01-childrens-scrutiny-exploitation-post16-work-programme.txt"
 OUT = ROOT / "fixtures" / "40_scrutiny_work_programme_2019_20.json"
 
 BOARD = 3
