@@ -1,14 +1,14 @@
-"""Shared test set-up: the real fixtures, loaded once per module where a test asks for them."""
+"""Shared test set-up: the real fixtures, loaded once per module where a test asks for them.
 
-import os
+Run the suite through make (`make test-sqlite`), or with DJANGO_DEBUG=1 set as the Makefile does.
+"""
+
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 FIXTURES = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "fixtures").glob("*.json"))
-
-os.environ.setdefault("DJANGO_DEBUG", "1")
 
 
 def remove_real_data():
