@@ -115,8 +115,9 @@ def seed_history(author):
 
 def seed_officer(officer_user, person):
     """The demo officer's actions: one up to date and complete, one due soon, one stale, one never updated."""
-    now = timezone.now()
     today = timezone.localdate()
+    # Anchored to 09:00 today, so running seed_demo twice on a day gives the same rows.
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9, 0)))
     mine = list(Action.objects.filter(lead=person)
                 .order_by(F("due_date").asc(nulls_last=True), "theme__order", "order", "pk"))
     stories = [

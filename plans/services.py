@@ -62,11 +62,12 @@ class MovedDueDateRule:
                                   code="due_date_reason_required")
 
 
-def ensure_history_baseline(action: Action) -> None:
+def ensure_history_baseline(action: Action, when: datetime.datetime | None = None) -> None:
     """Fixtures and imports load actions without history: record the action as loaded before its first
     change, so the action page can show what the change replaced."""
     if not action.history.exists():
-        Action.history.bulk_history_create([Action.objects.get(pk=action.pk)],
+        loaded = (when or timezone.now()) - datetime.timedelta(microseconds=1)  # just before the change
+        Action.history.bulk_history_create([Action.objects.get(pk=action.pk)], default_date=loaded,
                                            default_change_reason="As loaded from the plan")
 
 
@@ -106,8 +107,9 @@ def record_progress(
         if claimed:
             action.version = based_on_version + 1
             if moving:
-                ensure_history_baseline(action)
+                ensure_history_baseline(action, when)
                 action.due_date = new_due_date
+                action._history_date = when
                 action._change_reason = due_date_reason.strip()
                 action.save(update_fields=["due_date"])
             return ProgressUpdate.objects.create(

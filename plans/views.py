@@ -71,7 +71,7 @@ def action_detail(request, pk):
         pk=pk,
     )
     updates = action.progress_updates.select_related("author__person").order_by("-created_at", "-pk")
-    changes = action.history.select_related("history_user").order_by("-history_date")
+    changes = action.history.select_related("history_user").order_by("-history_date", "-history_id")
     return render(request, "plans/action_detail.html", {
         "action": action, "updates": updates, "changes": _field_changes(changes),
         "can_update": can_update_action(request.user, action), "page_title": f"Action {action.reference}",
