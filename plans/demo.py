@@ -84,12 +84,15 @@ def clear_demo():
     ProgressUpdate.objects.filter(is_demo=True).delete()
     moved = Action.history.filter(history_change_reason__startswith=DEMO_REASON)
     for action_id in set(moved.values_list("id", flat=True)):
-        records = Action.history.filter(id=action_id)
-        baseline = records.order_by("history_date", "history_id").first()
-        Action.objects.filter(pk=action_id).update(due_date=baseline.due_date)
+        records = Action.history.filter(id=action_id).order_by("history_date", "history_id")
+        first_demo = records.filter(history_change_reason__startswith=DEMO_REASON).first()
+        before = records.filter(history_date__lt=first_demo.history_date).exclude(history_type="-").last()
+        if before is not None:
+            Action.objects.filter(pk=action_id).update(due_date=before.due_date)
         records.filter(history_change_reason__startswith=DEMO_REASON).delete()
-        if not records.exclude(pk=baseline.pk).exists():
-            baseline.delete()
+        if before is not None and before.history_change_reason == "As loaded from the plan" \
+                and not records.filter(history_date__gt=before.history_date).exists():
+            before.delete()
 
 
 def seed_history(author):

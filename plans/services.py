@@ -65,7 +65,9 @@ class MovedDueDateRule:
 def ensure_history_baseline(action: Action, when: datetime.datetime | None = None) -> None:
     """Fixtures and imports load actions without history: record the action as loaded before its first
     change, so the action page can show what the change replaced."""
-    if not action.history.exists():
+    latest = action.history.order_by("-history_date", "-history_id").first()
+    # No history yet, or only that of a deleted action whose id the fixtures reused.
+    if latest is None or latest.history_type == "-":
         loaded = (when or timezone.now()) - datetime.timedelta(microseconds=1)  # just before the change
         Action.history.bulk_history_create([Action.objects.get(pk=action.pk)], default_date=loaded,
                                            default_change_reason="As loaded from the plan")
