@@ -4,9 +4,11 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -187,6 +189,23 @@ def test_the_json_keeps_key_order_and_text_as_written(plan):
         "reference", "objective", "activity", "desired_outcome", "timeline", "due_date", "lead", "lead_name",
         "codes", "rag", "milestones",
     ]
+
+
+def keys_in_order(value) -> list[str]:
+    """Every key of a JSON value, depth first, each list read through its first item."""
+    if isinstance(value, dict):
+        return [k for key, item in value.items() for k in [key, *keys_in_order(item)]]
+    return keys_in_order(value[0]) if isinstance(value, list) and value else []
+
+
+def test_the_readme_writes_down_the_layout_an_export_writes(plan):
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    layout = readme.split("### The JSON layout", 1)[1].split("```", 2)[1]
+    # The theme-level "milestones" beside the actions come from the second theme, which has some.
+    exported = json.loads(export_plan(plan, "json"))
+    written = keys_in_order({"plan": exported["plan"], "themes": [exported["themes"][1] | {
+        "objectives": exported["themes"][0]["objectives"], "actions": exported["themes"][1]["actions"]}]})
+    assert re.findall(r'"(\w+)"', layout) == written
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
