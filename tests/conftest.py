@@ -29,6 +29,17 @@ def remove_real_data():
     Organisation.objects.all().delete()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a database file as the service runs, not in Django's shared-cache memory database:
+    there a second connection's write fails at once ("table is locked") instead of waiting its turn."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(scope="module")
 def real_data(django_db_setup, django_db_blocker):
     """Every file in fixtures/, loaded with one loaddata call as `make run` does, for a whole module."""

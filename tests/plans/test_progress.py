@@ -1,8 +1,11 @@
 """Recording progress: the form, the honest-rating rules, permissions and lost-update protection."""
 
 import datetime
+import threading
+import time
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,3 +196,50 @@ def test_an_admin_edit_of_the_lead_is_shown_with_who_and_when(client, cast):
     changes = page[page.index("Changes to the action"):]
     assert "Jenny Cryer → Other Officer" in changes, changes[:3000]
     assert "root" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_saving_at_the_same_moment_lose_nothing(cast, monkeypatch):
+    """Two threads, two database connections, both based on the same version: one update is saved, the other
+    officer gets a conflict showing it, never a silent overwrite or an error."""
+    cast.action.supporting_leads.add(cast.other)
+    version = cast.action.version
+    both_ready = threading.Barrier(2)
+    create = ProgressUpdate.objects.create
+
+    def slow_create(**fields):
+        time.sleep(0.3)  # hold the claimed row inside the transaction while the other officer saves
+        return create(**fields)
+
+    monkeypatch.setattr(ProgressUpdate.objects, "create", slow_create)
+    outcomes = {}
+
+    def save(person, narrative):
+        try:
+            both_ready.wait()
+            record_progress(action=Action.objects.get(pk=cast.action.pk), author=person.user, rag=RAG.AMBER,
+                            narrative=narrative, mitigation="m", based_on_version=version)
+            outcomes[person.user.username] = "saved"
+        except Conflict as conflict:
+            outcomes[person.user.username] = [u.narrative for u in conflict.updates_since]
+        except Exception as error:  # noqa: BLE001 - the assertions below show it
+            outcomes[person.user.username] = repr(error)
+        finally:
+            connection.close()
+
+    narratives = {"lead": "From the lead", "other": "From the other officer"}
+    threads = [threading.Thread(target=save, args=(person, narratives[person.user.username]))
+               for person in (cast.lead, cast.other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    saved = [name for name, outcome in outcomes.items() if outcome == "saved"]
+    assert len(saved) == 1, outcomes
+    winner, loser = saved[0], ({"lead", "other"} - set(saved)).pop()
+    assert outcomes[loser] == [narratives[winner]]  # the conflict shows what the winner saved
+    assert list(ProgressUpdate.objects.filter(action=cast.action).values_list("narrative", flat=True)) == [
+        narratives[winner]]
+    assert Action.objects.get(pk=cast.action.pk).version == version + 1
+    assert EditConflict.objects.get(action=cast.action).user.username == loser
