@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "ui",
     "governance",
     "inspections",
     "plans",

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from plans import views as plan_views
 
-from . import forms
+from ui import forms
 
 auth_patterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=forms.SignInForm, redirect_authenticated_user=True),

@@ -1,6 +1,11 @@
 from django.contrib.auth.models import AbstractUser
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+
+from .querysets import MeetingQuerySet
 
 
 class User(AbstractUser):
@@ -48,6 +53,13 @@ class Board(models.Model):
     purpose = models.TextField(blank=True)
     terms_of_reference = models.TextField(blank=True)
     meeting_frequency = models.CharField(max_length=200, blank=True)
+    packs_restricted = models.BooleanField(
+        default=False, help_text="Its packs are not for publication unless the clerk says otherwise when issuing.",
+    )
+    exemption_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=[(n, f"Paragraph {n}") for n in range(1, 8)],
+        help_text="The paragraph of Schedule 12A to the Local Government Act 1972 its restricted packs rely on.",
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -71,6 +83,7 @@ class Membership(models.Model):
         COOPTED_VOTING = "coopted_voting", "Co-opted member (voting)"
         COOPTED_NON_VOTING = "coopted_non_voting", "Co-opted member (non-voting)"
         ALTERNATE = "alternate", "Alternate"
+        CLERK = "clerk", "Clerk"
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey("plans.Person", on_delete=models.PROTECT, related_name="memberships")
@@ -103,7 +116,13 @@ class Meeting(models.Model):
     start = models.DateTimeField()
     venue = models.CharField(max_length=300, blank=True)
     papers_deadline = models.DateField(null=True, blank=True)
+    decisions_summary = models.TextField(
+        blank=True, help_text="The publishable summary of key decisions and actions, written after the meeting.",
+    )
+    is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real meeting.")
     note = models.TextField(blank=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["board", "start"]
@@ -113,6 +132,14 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.board} — {timezone.localtime(self.start):%d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("governance:meeting", args=[self.pk])
+
+    @property
+    def position_date(self):
+        """The day a meeting's figures are as at: its papers deadline, else the London date of its start."""
+        return self.papers_deadline or timezone.localdate(self.start)
 
 
 class AgendaItem(models.Model):
@@ -137,3 +164,153 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Attendance(models.Model):
+    """Who was at a meeting, who sent apologies, and what interests they declared."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        IN_ATTENDANCE = "in_attendance", "In attendance"
+        APOLOGIES = "apologies", "Apologies"
+        ABSENT = "absent", "Absent"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey("plans.Person", on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PRESENT)
+    substitute_for = models.CharField(max_length=200, blank=True)
+    declarations = models.TextField(blank=True, help_text="Declarations of interest, as recorded.")
+
+    class Meta:
+        ordering = ["meeting", "person__name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once_per_meeting")]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_status_display()}"
+
+
+class LogItem(models.Model):
+    """A meeting's decision, action or (for scrutiny) recommendation to the executive. Open items carry
+    forward to the next meeting's report as matters arising."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Decision"
+        ACTION = "action", "Action"
+        RECOMMENDATION = "recommendation", "Recommendation to the executive"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="log_items")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ACTION)
+    text = models.TextField()
+    owner = models.ForeignKey("plans.Person", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="log_items")
+    owner_as_text = models.CharField(max_length=200, blank=True, help_text="When the owner is not a person here.")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    response = models.TextField(blank=True, help_text="For a recommendation: the executive's response.")
+    response_received = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(status__in=["open", "done", "dropped"]),
+                                              name="log_item_status_valid")]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class LogItemUpdate(models.Model):
+    """A note on a log item's progress, possibly changing its status. Append-only."""
+
+    item = models.ForeignKey(LogItem, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField()
+    status = models.CharField(max_length=20, choices=LogItem.Status.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_status_display()}: {self.text[:60]}"
+
+
+class BoardPack(models.Model):
+    """An issued board pack: the highlight report's PDF and Word bytes and its figures, frozen for ever."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="packs")
+    version = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True, help_text="Why it was issued again (required from version 2).")
+    as_at = models.DateField(help_text="The position date the figures are as at.")
+    compare_date = models.DateField(null=True, blank=True)
+    figures = models.JSONField(help_text="The figures shown, as issued, to diff against a live recomputation.")
+    pdf = models.BinaryField()
+    docx = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    docx_sha256 = models.CharField(max_length=64)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    restricted = models.BooleanField(default=False, help_text="Not for publication.")
+    exemption_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=[(n, f"Paragraph {n}") for n in range(1, 8)],
+        help_text="Schedule 12A to the Local Government Act 1972.",
+    )
+
+    class Meta:
+        ordering = ["meeting", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="pack_version_unique_per_meeting"),
+            models.UniqueConstraint(fields=["meeting"], condition=Q(superseded_at__isnull=True),
+                                    name="pack_one_current_per_meeting"),
+            models.CheckConstraint(condition=Q(restricted=False) | Q(exemption_paragraph__isnull=False),
+                                   name="pack_restricted_has_paragraph"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: pack version {self.version}"
+
+
+class MeetingReminder(models.Model):
+    """One reminder sent to a lead before a meeting's papers deadline: makes the daily run idempotent."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    person = models.ForeignKey("plans.Person", on_delete=models.CASCADE, related_name="meeting_reminders")
+    sent_at = models.DateTimeField(default=timezone.now)
+    actions = models.PositiveIntegerField(default=0)
+    measures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="reminder_once_per_meeting")]
+
+    def __str__(self):
+        return f"{self.person} for {self.meeting}"
+
+
+class ApiToken(models.Model):
+    """A personal token for the position feed (Power BI, Excel). Only its SHA-256 hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. \"Power BI dashboard\".")
+    prefix = models.CharField(max_length=12, help_text="The first characters, shown so it can be recognised.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

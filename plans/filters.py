@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from bradford_cs.forms import GovukFilterForm
+from ui.forms import GovukFilterForm
 
 from .models import Action, Plan
 from .rag import RAG

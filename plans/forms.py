@@ -1,6 +1,6 @@
 from django import forms
 
-from bradford_cs.forms import GovukDateField, GovukFormMixin
+from ui.forms import GovukDateField, GovukFormMixin
 
 from .rag import RAG
 

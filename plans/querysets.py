@@ -7,7 +7,20 @@ not drift from the history, and the position at any past date (a board meeting) 
 import datetime
 
 from django.db import models
-from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,7 +28,24 @@ from .rag import RAG
 
 
 def _end_of_day(day: datetime.date) -> datetime.datetime:
+    """The last instant of a London day: "as at D" counts everything up to and including it."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+end_of_day = _end_of_day
+
+
+class VisibleToMixin:
+    """Every QuerySet a page starts from narrows to what a user may see through `visible_to(user)`.
+
+    For now every signed-in user sees everything; the organisations issue gives this its real body in one
+    place without touching the views.
+    """
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()
 
 
 def latest_updates(as_at: datetime.date | None = None, action_ref: str = "pk"):
@@ -28,7 +58,24 @@ def latest_updates(as_at: datetime.date | None = None, action_ref: str = "pk"):
     return updates.order_by("-created_at", "-pk")
 
 
-class ActionQuerySet(models.QuerySet):
+def due_in_force(as_at: datetime.date):
+    """The due date an action had at the end of a day, from its history: the latest record by then; if every
+    record is later, the earliest one (the value as loaded, recorded just before the first change); with no
+    history, the due date as it stands."""
+    from .models import Action
+
+    history = Action.history.model.objects.filter(id=OuterRef("pk"))
+    by_then = history.filter(history_date__lte=_end_of_day(as_at)).order_by("-history_date", "-history_id")
+    earliest = history.order_by("history_date", "history_id")
+    return Case(
+        When(Exists(by_then), then=Subquery(by_then.values("due_date")[:1])),
+        When(Exists(earliest), then=Subquery(earliest.values("due_date")[:1])),
+        default=F("due_date"),
+        output_field=DateField(),
+    )
+
+
+class ActionQuerySet(VisibleToMixin, models.QuerySet):
     def for_plan(self, plan):
         return self.filter(theme__plan=plan)
 
@@ -48,9 +95,15 @@ class ActionQuerySet(models.QuerySet):
             last_updated=Subquery(updates.values("created_at")[:1]),
         )
 
+    def in_plan_at(self, day: datetime.date):
+        """Actions that had joined their plan by the end of `day` (Action.added_on)."""
+        return self.filter(added_on__lte=day)
+
     def as_at(self, day: datetime.date):
-        """The plan as it stood at the end of a day: actions that existed, rated as they were then."""
-        return self.with_current_rag(as_at=day)
+        """The plan as it stood at the end of a London day: the actions that were in it, rated as they were
+        then (current_rag, last_updated: the update that gives the rating), with the due date then in force
+        (due_in_force)."""
+        return self.in_plan_at(day).with_current_rag(as_at=day).annotate(due_in_force=due_in_force(day))
 
     def with_attention(self, today: datetime.date | None = None, stale_days: int = 30, soon_days: int = 14):
         """Annotate the flags an officer acts on, and `attention` (0 overdue, 1 due soon, 2 needs update, 3 fine).
@@ -68,14 +121,19 @@ class ActionQuerySet(models.QuerySet):
             .order_by("-start").values("start")[:1]
         )
         rated = self if "current_rag" in self.query.annotations else self.with_current_rag()
-        not_complete = ~Q(current_rag=RAG.BLUE)
+        # A superseded or closed plan is history: nothing in it is overdue or waiting for an update.
+        not_complete = ~Q(current_rag=RAG.BLUE) & ~Q(theme__plan__status__in=["superseded", "closed"])
+        due = F("due_in_force") if "due_in_force" in rated.query.annotations else F("due_date")
         flagged = rated.annotate(
             board_last_met=Subquery(last_meeting),
             revised_due_date=Subquery(latest_updates().values("revised_due_date")[:1]),
-            is_overdue=Case(When(not_complete & Q(due_date__lt=today), then=True),
+            due_for_flags=due,
+        ).annotate(
+            is_overdue=Case(When(not_complete & Q(due_for_flags__lt=today), then=True),
                             default=False, output_field=BooleanField()),
             is_due_soon=Case(
-                When(not_complete & Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=soon_days)),
+                When(not_complete & Q(due_for_flags__gte=today,
+                                      due_for_flags__lte=today + datetime.timedelta(days=soon_days)),
                      then=True),
                 default=False, output_field=BooleanField()),
             needs_update=Case(
@@ -126,7 +184,11 @@ def rag_count_annotations(action_filter: str, as_at: datetime.date | None = None
     return annotations
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(VisibleToMixin, models.QuerySet):
+    def live(self):
+        """Approved plans: the ones being delivered now."""
+        return self.filter(status="approved")
+
     def with_rag_counts(self, as_at: datetime.date | None = None):
         """Annotate not_rated_count, red_count, amber_count, green_count, blue_count and action_count."""
         return self.annotate(
@@ -141,3 +203,14 @@ class ThemeQuerySet(models.QuerySet):
             action_count=Count("actions", distinct=True),
             **rag_count_annotations("theme", as_at),
         )
+
+
+class MeasureQuerySet(VisibleToMixin, models.QuerySet):
+    def for_plan(self, plan):
+        return self.filter(plan=plan)
+
+
+class MeasureValueQuerySet(models.QuerySet):
+    def known_at(self, day: datetime.date):
+        """Values entered by the end of a London day: what a board could have seen then."""
+        return self.filter(entered_at__lte=_end_of_day(day))

@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .exports import content_type_and_filename, export_plan
-from .filters import MyActionsFilter
-from .forms import ProgressForm
-from .models import Action, Plan, ProgressUpdate, Theme
-from .permissions import can_update_action, get_action_for_update, person_of
-from .services import Conflict, record_progress
-from .tables import MyActionsTable, PlanTable
+from ..exports import content_type_and_filename, export_plan
+from ..filters import MyActionsFilter
+from ..forms import ProgressForm
+from ..models import Action, Plan, ProgressUpdate, Theme
+from ..permissions import can_update_action, get_action_for_update, person_of
+from ..services import Conflict, record_progress
+from ..tables import MyActionsTable, PlanTable
 
 
 def home(request):

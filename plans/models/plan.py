@@ -1,11 +1,14 @@
+import datetime
+import re
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .querysets import ActionQuerySet, PlanQuerySet, ThemeQuerySet
-from .rag import RAG
+from ..querysets import ActionQuerySet, PlanQuerySet, ThemeQuerySet
+from ..rag import RAG
 
 
 class Person(models.Model):
@@ -87,6 +90,39 @@ class Plan(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:plan", args=[self.slug])
+
+    @property
+    def is_live(self) -> bool:
+        """Approved: the plan being delivered now. A superseded or closed plan is history."""
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_history(self) -> bool:
+        return self.status in (self.Status.SUPERSEDED, self.Status.CLOSED)
+
+    @property
+    def window_start(self) -> datetime.date | None:
+        """Its start, else its publication date, else the first of the month its version names ("October 2021")."""
+        if self.start or self.published:
+            return self.start or self.published
+        found = re.search(r"(January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December)\s+(\d{4})", self.version or "")
+        if found:
+            return datetime.datetime.strptime(f"1 {found[1]} {found[2]}", "%d %B %Y").date()
+        return None
+
+    @property
+    def window_end(self) -> datetime.date | None:
+        """The day before its successor starts (None while nothing replaces it: still live)."""
+        successor = getattr(self, "superseded_by", None)
+        successor_start = successor.window_start if successor else None
+        return successor_start - datetime.timedelta(days=1) if successor_start else None
+
+    def default_as_at(self, today: datetime.date) -> datetime.date:
+        """The day a dashboard opens at: today for a live plan, the last day of its window for history."""
+        if self.is_history and self.window_end and self.window_end < today:
+            return self.window_end
+        return today
 
 
 class Theme(models.Model):
@@ -193,6 +229,11 @@ class Action(models.Model):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Goes up with every saved update: a form based on an older one is stale."
     )
+    added_on = models.DateField(
+        default=timezone.localdate,
+        help_text="The day the action joined its plan (for loaded plans, the plan's start or publication date): "
+        "as at an earlier day it is not in the plan.",
+    )
 
     history = HistoricalRecords(excluded_fields=["order", "version"])
     objects = ActionQuerySet.as_manager()
@@ -220,7 +261,19 @@ class Milestone(models.Model):
     due_date = models.DateField(null=True, blank=True)
     lead = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="milestones")
     lead_as_printed = models.CharField(max_length=200, blank=True, help_text='A role, e.g. "HR Specialist".')
-    achieved = models.DateField(null=True, blank=True)
+    class Outcome(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        MISSED = "missed", "Missed"
+
+    achieved = models.DateField(null=True, blank=True, help_text="The day it was achieved, when it was.")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True,
+                               help_text="Recorded by the action's or theme's leads; blank while still to come.")
+    outcome_date = models.DateField(null=True, blank=True, help_text="The day it was achieved or missed.")
+    outcome_note = models.TextField(blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
     note = models.TextField(blank=True)
 
@@ -245,7 +298,12 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates"
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, help_text="When the rating applies from (as-at views use this)."
+    )
+    recorded_at = models.DateTimeField(
+        default=timezone.now, help_text="When it was saved: later than created_at for an update entered late."
+    )
     rag = models.CharField(max_length=20, choices=RAG.choices)
     narrative = models.TextField()
     next_steps = models.TextField(blank=True)
