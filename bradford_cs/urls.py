@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from plans import views as plan_views
-
 from ui import forms
 
 auth_patterns = [
@@ -29,4 +28,6 @@ urlpatterns = [
     path("account/", include(auth_patterns)),
     path("", plan_views.home, name="home"),
     path("", include("plans.urls")),
+    path("", include("governance.urls")),
+    path("", include("inspections.urls")),
 ]

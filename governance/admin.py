@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import AgendaItem, Board, Meeting, Membership, Organisation, User
+from .tokens import revoke_all_for_user
 
 
 @admin.register(User)
@@ -15,6 +16,14 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="Roles")
     def group_names(self, obj):
         return ", ".join(g.name for g in obj.groups.all())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A deactivated login's API tokens stop working now, not only while it stays inactive.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            revoked = revoke_all_for_user(user=obj)
+            if revoked:
+                self.message_user(request, f"{revoked} API token{'s' if revoked != 1 else ''} of {obj} revoked.")
 
 
 @admin.register(Organisation)

@@ -1,11 +1,11 @@
-from django.contrib.auth.models import AbstractUser
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .querysets import MeetingQuerySet
+from .querysets import BoardQuerySet, LogItemQuerySet, MeetingQuerySet, MembershipQuerySet
 
 
 class User(AbstractUser):
@@ -62,6 +62,8 @@ class Board(models.Model):
     )
     note = models.TextField(blank=True)
 
+    objects = BoardQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -95,6 +97,8 @@ class Membership(models.Model):
     end = models.DateField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
     note = models.TextField(blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["board", "order", "pk"]
@@ -218,6 +222,8 @@ class LogItem(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     is_demo = models.BooleanField(default=False)
     order = models.PositiveIntegerField(default=0)
+
+    objects = LogItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "order", "pk"]

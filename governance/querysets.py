@@ -8,11 +8,13 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce, TruncDate
 
+from plans.querysets import VisibleToMixin
+
 # With no earlier meeting (or no owning board) pages compare with this many days before.
 DEFAULT_COMPARE_DAYS = 28
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(VisibleToMixin, models.QuerySet):
     def with_position_date(self):
         """Annotate position_date: the papers deadline, else the London date of the start (Meeting.position_date)."""
         return self.annotate(position_date_db=Coalesce(
@@ -46,3 +48,47 @@ class MeetingQuerySet(models.QuerySet):
         if previous is not None:
             return previous.position_date, previous
         return day - datetime.timedelta(days=DEFAULT_COMPARE_DAYS), None
+
+
+class BoardQuerySet(VisibleToMixin, models.QuerySet):
+    pass
+
+
+class LogItemQuerySet(VisibleToMixin, models.QuerySet):
+    def open(self):
+        return self.filter(status="open")
+
+    def matters_arising(self, meeting):
+        """What a meeting's report carries as matters arising: the items still open from the board's earlier
+        meetings (position date before this one's), oldest meeting first, then the items of this meeting.
+
+        "Still open" is the status now: an item closed since is no longer a matter arising.
+        """
+        from .models import Meeting
+
+        earlier = Meeting.objects.filter(board_id=meeting.board_id).before(meeting.position_date).values("pk")
+        return (
+            self.filter(models.Q(meeting__in=earlier, status="open") | models.Q(meeting=meeting))
+            .with_meeting_position_date()
+            .order_by("meeting_position_date", "meeting__start", "order", "pk")
+        )
+
+    def with_meeting_position_date(self):
+        """Annotate meeting_position_date (the meeting's papers deadline, else its London date)."""
+        return self.annotate(meeting_position_date=Coalesce(
+            F("meeting__papers_deadline"), TruncDate("meeting__start", tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        ))
+
+
+class MembershipQuerySet(VisibleToMixin, models.QuerySet):
+    def current(self, day: datetime.date):
+        """Seats whose period includes `day` (an open start or end counts as including it)."""
+        return self.exclude(start__gt=day).exclude(end__lt=day)
+
+    def with_is_current(self, day: datetime.date):
+        """Annotate is_current: the seat's period includes `day`."""
+        past_or_future = models.Q(start__gt=day) | models.Q(end__lt=day)
+        return self.annotate(is_current=models.Case(
+            models.When(past_or_future, then=models.Value(False)), default=models.Value(True),
+            output_field=models.BooleanField(),
+        ))

@@ -1,5 +1,7 @@
 from django.db import models
 
+from .querysets import InspectionQuerySet, RecommendationQuerySet
+
 
 class Grade(models.TextChoices):
     """Ofsted's four-point scale."""
@@ -38,6 +40,8 @@ class Inspection(models.Model):
     summary = models.TextField(blank=True)
     note = models.TextField(blank=True)
 
+    objects = InspectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start_date", "-published"]
         constraints = [
@@ -51,6 +55,16 @@ class Inspection(models.Model):
 
     def __str__(self):
         return self.title
+
+    # What boards call each kind in a short label ("ILACS 2023", "Monitoring visit 2021").
+    SHORT_KIND = {Kind.ILACS_FULL: "ILACS", Kind.JTAI: "JTAI", Kind.SEND: "SEND", Kind.HMIP: "HMIP"}
+
+    @property
+    def short_label(self) -> str:
+        """The kind and year, as in "AFI 2, ILACS 2023": the year of its start, else of its publication."""
+        day = self.start_date or self.published
+        kind = self.SHORT_KIND.get(self.kind) or self.get_kind_display()
+        return f"{kind} {day.year}" if day else kind
 
 
 class Judgement(models.Model):
@@ -108,6 +122,8 @@ class Recommendation(models.Model):
     )
     order = models.PositiveIntegerField(default=0)
     note = models.TextField(blank=True)
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["inspection", "order", "code"]

@@ -1,10 +1,17 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import path
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Action,
     EditConflict,
+    ImpactAssessment,
+    Measure,
+    MeasureValue,
     Milestone,
     Objective,
     Person,
@@ -14,7 +21,7 @@ from .models import (
     ThemeRecommendation,
 )
 from .rag import RAG
-from .services import ensure_history_baseline
+from .services import MeasureValueRule, ensure_history_baseline
 
 
 class CurrentRAGFilter(admin.SimpleListFilter):
@@ -230,3 +237,124 @@ class EditConflictAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ImpactAssessmentAdminForm(forms.ModelForm):
+    """A superuser's correction still obeys the rules the service applies (plans.impact)."""
+
+    class Meta:
+        model = ImpactAssessment
+        fields = ["theme", "assessed_on", "level", "rationale", "measures", "practice_findings", "voices", "author",
+                  "created_at", "is_demo"]
+
+    def clean(self):
+        from .impact import CitedMeasuresRule, EvidenceCitedRule, SustainedImpactRule
+
+        data = super().clean()
+        theme, level, day = data.get("theme"), data.get("level"), data.get("assessed_on")
+        if theme and level and day:
+            measures = list(data.get("measures") or [])
+            CitedMeasuresRule.check(theme=theme, measures=measures)
+            EvidenceCitedRule.check(level=level, measures=measures, practice_findings=data.get("practice_findings", ""),
+                                    voices=data.get("voices", ""))
+            SustainedImpactRule.check(level=level, measures=measures, as_at=day)
+        return data
+
+
+@admin.register(ImpactAssessment)
+class ImpactAssessmentAdmin(admin.ModelAdmin):
+    """Append-only, like progress updates: added through the theme's form; only superusers may change or delete."""
+
+    form = ImpactAssessmentAdminForm
+    list_display = ["theme", "level", "assessed_on", "author", "created_at", "is_demo"]
+    list_filter = ["level", "is_demo", "theme__plan"]
+    list_select_related = ["theme__plan", "author"]
+    search_fields = ["theme__number", "theme__title", "rationale"]
+    autocomplete_fields = ["theme"]
+    raw_id_fields = ["measures"]
+    date_hierarchy = "assessed_on"
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "level":  # each level's meaning wherever a level is chosen
+            from .impact import LEVEL_MEANINGS
+
+            field.help_text = " ".join(f"{level.label}: {meaning}" for level, meaning in LEVEL_MEANINGS.items())
+        return field
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+# Measures (Vital Signs) ----------------------------------------------------------------------------------
+
+
+class MeasureValueInlineFormSet(BaseInlineFormSet):
+    """Admin-entered values follow the same rules as the form and the import (MeasureValueRule), checked
+    against the measure as it is being saved."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not form.has_changed():
+                continue
+            try:
+                MeasureValueRule.check(
+                    measure=self.instance, period_end=data.get("period_end"), value=data.get("value"),
+                    status=data.get("status") or "", today=timezone.localdate(),
+                    comparators={name: data.get(name) for name in ("england", "neighbours", "region")})
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, messages)
+
+
+class MeasureValueInline(admin.TabularInline):
+    model = MeasureValue
+    formset = MeasureValueInlineFormSet
+    extra = 1
+    fields = ["period_end", "value", "status", "england", "neighbours", "region", "note", "entered_at", "is_demo"]
+    ordering = ["-period_end"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "theme", "kind", "unit", "polarity", "target", "owner"]
+    list_filter = ["plan", "kind", "unit", "polarity", "tier"]
+    list_select_related = ["plan", "theme", "owner"]
+    search_fields = ["name", "text_as_printed", "theme__number", "theme__title"]
+    autocomplete_fields = ["theme", "owner"]
+    raw_id_fields = ["recommendations"]
+    inlines = [MeasureValueInline]
+
+    def save_formset(self, request, form, formset, change):
+        """Who entered a value, and when a changed one became known, as the service records them."""
+        if formset.model is not MeasureValue:
+            return super().save_formset(request, form, formset, change)
+        for value in formset.save(commit=False):
+            if value.pk is None or value.entered_by_id is None:
+                value.entered_by = request.user
+            if value.pk is not None:
+                value._change_reason = "Corrected in the admin"
+            value.save()
+        for value in formset.deleted_objects:
+            value.delete()
+        formset.save_m2m()
+
+
+@admin.register(MeasureValue)
+class MeasureValueAdmin(SimpleHistoryAdmin):
+    """Every value with its history; enter values on their measure."""
+
+    list_display = ["measure", "period_end", "value", "status", "entered_by", "entered_at", "is_demo"]
+    list_filter = ["is_demo", "measure__plan"]
+    list_select_related = ["measure", "entered_by"]
+    search_fields = ["measure__name"]
+    date_hierarchy = "period_end"
+    raw_id_fields = ["measure", "entered_by"]

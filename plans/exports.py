@@ -189,8 +189,18 @@ def month_as_printed(text: str) -> str | None:
     return f"{year + 2000 if year < 100 else year:04d}-{month:02d}"
 
 
+def _milestone_due(milestone: Milestone) -> str | None:
+    """A printed month stays a month ("Nov 22" -> "2022-11"): its month-end due_date is only a stand-in, kept for
+    meetings and overdue checks. A due date in another month (moved since) or a printed full date is YYYY-MM-DD;
+    else the text as printed; else null."""
+    month = month_as_printed(milestone.due_as_printed)
+    if month and (milestone.due_date is None or milestone.due_date.strftime("%Y-%m") == month):
+        return month
+    return _iso(milestone.due_date) or _null(milestone.due_as_printed)
+
+
 def _milestone(milestone: Milestone) -> dict:
-    due = _iso(milestone.due_date) or month_as_printed(milestone.due_as_printed) or _null(milestone.due_as_printed)
+    due = _milestone_due(milestone)
     lead = milestone.lead_as_printed or (milestone.lead.name if milestone.lead else "")
     return {"text": milestone.text, "due": due, "lead": _null(lead)}
 

@@ -1,16 +1,35 @@
-import django_filters
-from django.db.models import Q
+import datetime
 
+import django_filters
+from django import forms
+from django.db.models import F, Q
+
+from inspections.models import Recommendation
 from ui.forms import GovukFilterForm
 
-from .models import Action, Plan
+from .models import Action, Objective, Person, Plan, Theme, ThemeRecommendation
+from .querysets import end_of_day
 from .rag import RAG
 
 FLAG_CHOICES = [("overdue", "Overdue"), ("due_soon", "Due soon"), ("needs_update", "Needs an update")]
+HISTORY_STATUSES = [Plan.Status.SUPERSEDED, Plan.Status.CLOSED]
+
+
+class PastPlansFilter(django_filters.ChoiceFilter):
+    """Actions of superseded and closed plans are history (nothing in them is overdue or waits for an update),
+    so they are hidden unless asked for ("show"), or unless their plan is the one picked in the plan filter."""
+
+    def filter(self, qs, value):
+        picked = self.parent.form.cleaned_data.get("plan") if hasattr(self.parent.form, "cleaned_data") else None
+        if value == "show" or (picked is not None and picked.is_history):
+            return qs
+        return qs.exclude(theme__plan__status__in=HISTORY_STATUSES)
 
 
 class MyActionsFilter(django_filters.FilterSet):
-    """Filters for an officer's own actions. Needs a queryset annotated by with_attention()."""
+    """Filters for an officer's own actions. Needs a queryset annotated by with_attention().
+
+    Always bound (an empty query string is the defaults), so past plans are hidden on a first visit too."""
 
     search = django_filters.CharFilter(method="filter_search", label="Search")
     plan = django_filters.ModelChoiceFilter(field_name="theme__plan", queryset=Plan.objects.all(), label="Plan",
@@ -19,11 +38,15 @@ class MyActionsFilter(django_filters.FilterSet):
                                       empty_label="Any rating")
     flag = django_filters.ChoiceFilter(method="filter_flag", choices=FLAG_CHOICES, label="Needs attention",
                                        empty_label="Everything")
+    past = PastPlansFilter(choices=[("show", "Shown")], label="Superseded and closed plans", empty_label="Hidden")
 
     class Meta:
         model = Action
-        fields = ["search", "plan", "rag", "flag"]
+        fields = ["search", "plan", "rag", "flag", "past"]
         form = GovukFilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data if data is not None else {}, *args, **kwargs)
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(activity__icontains=value)
@@ -32,3 +55,107 @@ class MyActionsFilter(django_filters.FilterSet):
     def filter_flag(self, queryset, name, value):
         return queryset.filter(**{{"overdue": "is_overdue", "due_soon": "is_due_soon",
                                    "needs_update": "needs_update"}[value]: True})
+
+
+# The action register -------------------------------------------------------------------------------
+
+OVERDUE_CHOICES = [("yes", "Overdue"), ("no", "Not overdue")]
+DATE_HINT = "For example, 31/3/2024"
+
+
+def _visible_actions(request):
+    return Action.objects.visible_to(request.user)
+
+
+def _register_plans(request):
+    return Plan.objects.visible_to(request.user).order_by(F("start").desc(nulls_last=True), "title")
+
+
+def _register_themes(request):
+    return (Theme.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan")
+            .order_by(F("plan__start").desc(nulls_last=True), "plan__title", "order", "pk"))
+
+
+def _register_leads(request):
+    return Person.objects.visible_to(request.user).filter(pk__in=_visible_actions(request).values("lead_id"))
+
+
+def _register_recommendations(request):
+    """Recommendations some visible action answers, by any of the three routes the filter follows."""
+    visible = _visible_actions(request)
+    direct = Action.recommendations.through.objects.filter(action__in=visible).values("recommendation_id")
+    by_objective = Objective.recommendations.through.objects.filter(
+        objective__actions__in=visible).values("recommendation_id")
+    by_theme = ThemeRecommendation.objects.filter(theme__actions__in=visible).values("recommendation_id")
+    return (Recommendation.objects.filter(Q(pk__in=direct) | Q(pk__in=by_objective) | Q(pk__in=by_theme))
+            .select_related("inspection")
+            .order_by(F("inspection__published").asc(nulls_last=True), "inspection__slug", "order", "code"))
+
+
+class ThemeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, theme):
+        return f"{theme.plan.title}: {theme.plan.get_part_word_display()} {theme.number}, {theme.title}"
+
+
+class RecommendationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, recommendation):
+        return f"{recommendation.code}, {recommendation.inspection.short_label}"  # "AFI 2, ILACS 2023"
+
+
+class ThemeFilter(django_filters.ModelChoiceFilter):
+    field_class = ThemeChoiceField
+
+
+class RecommendationFilter(django_filters.ModelChoiceFilter):
+    field_class = RecommendationChoiceField
+
+
+class RegisterFilter(django_filters.FilterSet):
+    """Filters for the action register. Needs a queryset annotated by with_attention() and latest_narrative;
+    every choice list starts from what the user may see."""
+
+    search = django_filters.CharFilter(method="filter_search", label="Search",
+                                       help_text="Reference, activity or latest progress update")
+    plan = django_filters.ModelChoiceFilter(field_name="theme__plan", queryset=_register_plans, to_field_name="slug",
+                                            label="Plan", empty_label="All plans")
+    theme = ThemeFilter(field_name="theme", queryset=_register_themes, label="Theme, outcome or strand",
+                        empty_label="All")
+    rag = django_filters.ChoiceFilter(field_name="current_rag", choices=RAG.choices, label="RAG",
+                                      empty_label="Any rating")
+    lead = django_filters.ModelChoiceFilter(field_name="lead", queryset=_register_leads, label="Lead",
+                                            empty_label="Anyone")
+    overdue = django_filters.ChoiceFilter(method="filter_overdue", choices=OVERDUE_CHOICES, label="Overdue",
+                                          empty_label="Either")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label="Due on or after",
+                                          help_text=DATE_HINT)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="Due on or before",
+                                           help_text=DATE_HINT)
+    recommendation = RecommendationFilter(method="filter_recommendation", queryset=_register_recommendations,
+                                          label="Recommendation or area for improvement", empty_label="Any")
+    updated_before = django_filters.DateFilter(method="filter_updated_before", label="Last updated before",
+                                               help_text=f"Includes actions never updated. {DATE_HINT}")
+
+    class Meta:
+        model = Action
+        fields = ["search", "plan", "theme", "rag", "lead", "overdue", "due_after", "due_before", "recommendation",
+                  "updated_before"]
+        form = GovukFilterForm
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(activity__icontains=value)
+                               | Q(latest_narrative__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(is_overdue=(value == "yes"))
+
+    def filter_recommendation(self, queryset, name, value):
+        """Actions answering it: linked directly, through an objective citing it, or in a theme whose code
+        table lists it (the 2023 areas for improvement link only to strands)."""
+        answering = Action.objects.filter(Q(recommendations=value) | Q(objective__recommendations=value)
+                                          | Q(theme__recommendations=value))
+        return queryset.filter(pk__in=answering.values("pk"))
+
+    def filter_updated_before(self, queryset, name, value):
+        """Not updated since before the London day `value` began: last updated earlier, or never."""
+        start = end_of_day(value - datetime.timedelta(days=1))
+        return queryset.filter(Q(last_updated__lte=start) | Q(last_updated__isnull=True))

@@ -41,3 +41,24 @@ class ProgressForm(GovukFormMixin, forms.Form):
         label="Reason for moving the due date", required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the action's history.",
     )
+    applies_from = GovukDateField(
+        label="Applies from (optional)", required=False,
+        help_text="Only for an update entered late: the day the rating applied from, for example 27 3 2027. "
+                  "Leave blank for today. Issued board packs keep what they showed; the live report says what changed.",
+    )
+
+
+class MilestoneOutcomeForm(GovukFormMixin, forms.Form):
+    """Achieved or missed, on a day, with a note. The rules are plans.services.MilestoneOutcomeRule."""
+
+    outcome = forms.ChoiceField(
+        label="Was the milestone achieved?",
+        choices=[("achieved", "Achieved"), ("missed", "Missed")], widget=forms.RadioSelect,
+        error_messages={"required": "Choose achieved or missed"},
+    )
+    on = GovukDateField(label="On what date?", help_text="For example, 27 3 2026.",
+                        error_messages={"required": "Enter the date it was achieved or missed"})
+    note = forms.CharField(
+        label="Note", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What shows it was achieved; if missed, why, and what happens now (needed when missed).",
+    )

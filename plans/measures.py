@@ -7,8 +7,12 @@ Each rule is a named class whose docstring states it. The same rules exist as Qu
 from decimal import Decimal
 from enum import Enum
 
+from django.utils.html import format_html
+
+from ui.charts import format_number
+
 from .models import Measure, MeasureValue
-from .rag import RAG
+from .rag import RAG, TAG_CLASSES
 
 
 class MeasureRating(Enum):
@@ -100,3 +104,66 @@ class DirectionOfTravelRule:
         if polarity == Measure.Polarity.LOWER:
             return Direction.WORSENING if up else Direction.IMPROVING
         return Direction.UP if up else Direction.DOWN
+
+
+# Showing ratings and figures --------------------------------------------------------------------------
+
+# "No target" is grey like Not yet rated: colours come only from the one RAG place.
+_RATING_TAG_CLASSES = {rating: TAG_CLASSES[RAG(rating.value)] for rating in MeasureRating
+                       if rating is not MeasureRating.NO_TARGET} | {MeasureRating.NO_TARGET: TAG_CLASSES[RAG.NOT_RATED]}
+
+
+def rating_of(value) -> MeasureRating:
+    """A MeasureRating from itself, its value ("no_target") or nothing (Not yet rated)."""
+    if isinstance(value, MeasureRating):
+        return value
+    return MeasureRating(value or MeasureRating.NOT_RATED.value)
+
+
+def rating_tag_html(rating) -> str:
+    """A GOV.UK tag with the rating's word and its colour (never colour alone): grey for No target."""
+    rating = rating_of(rating)
+    return format_html('<strong class="govuk-tag {} app-rag-tag">{}</strong>', _RATING_TAG_CLASSES[rating],
+                       rating.label)
+
+
+DIRECTIONS = {direction.code: direction for direction in Direction}
+
+
+def direction_of(value) -> Direction:
+    """A Direction from itself or its code (nothing is No previous value)."""
+    if isinstance(value, Direction):
+        return value
+    return DIRECTIONS.get(value or "", Direction.NO_PREVIOUS)
+
+
+def direction_html(value) -> str:
+    """The direction as an arrow and its word: the arrow is decoration, the word carries the meaning."""
+    direction = direction_of(value)
+    return format_html('<span class="app-direction app-direction--{}"><span aria-hidden="true">{}</span> {}</span>',
+                       direction.code.replace("_", "-"), direction.arrow, direction.label)
+
+
+UNIT_SUFFIXES = {Measure.Unit.PERCENT: "%", Measure.Unit.DAYS: " days", Measure.Unit.RATE_10K: " per 10,000 children"}
+
+
+def format_value(measure: Measure, value: Decimal | None = None, status: str = "") -> str:
+    """A figure with its unit as people read it ("55.5%", "12 days"), or the status word of a qualitative value;
+    "" when there is none."""
+    if status:
+        return MeasureValue.Status(status).label
+    if value is None:
+        return ""
+    shown = format_number(value)
+    if measure.unit == Measure.Unit.OTHER and measure.unit_label:
+        return f"{shown} {measure.unit_label}"
+    return shown + UNIT_SUFFIXES.get(measure.unit, "")
+
+
+def unit_label(measure: Measure) -> str:
+    """The unit in words, for column headings and exports."""
+    if measure.kind == Measure.Kind.QUALITATIVE:
+        return "Status"
+    if measure.unit == Measure.Unit.OTHER:
+        return measure.unit_label or "Other"
+    return measure.get_unit_display() if measure.unit else ""

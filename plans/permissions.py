@@ -46,3 +46,70 @@ def get_action_for_update(request, pk) -> Action:
     if not can_update_action(request.user, action):
         raise PermissionDenied("Only the action's leads, its theme's leads and admins can update it.")
     return action
+
+
+def can_record_milestone_outcome(user, milestone) -> bool:
+    """An action's milestone: whoever may update the action (its leads, its theme's leads, admins). A theme's
+    milestone (plan on a page): the theme's leads, if officers, and admins."""
+    if milestone.action_id is not None:
+        return can_update_action(user, milestone.action)
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_admin(user):
+        return True
+    person = person_of(user)
+    return (person is not None and user.has_perm("plans.add_progressupdate")
+            and milestone.theme.leads.filter(pk=person.pk).exists())
+
+
+def can_assess_theme(user, theme) -> bool:
+    """A theme's impact is assessed by the theme's leads (officers with the permission) and admins."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_admin(user):
+        return True
+    person = person_of(user)
+    return (person is not None and user.has_perm("plans.add_impactassessment")
+            and theme.leads.filter(pk=person.pk).exists())
+
+
+def get_theme_for_assessment(request, pk):
+    """The theme, if visible and the signed-in user may assess its impact; 403 otherwise (before any form is
+    read). select_related: the plan, for the page heading and the back link."""
+    from .models import Plan, Theme
+
+    theme = get_object_or_404(
+        Theme.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan"), pk=pk)
+    if not can_assess_theme(request.user, theme):
+        raise PermissionDenied("Only the theme's leads and admins can assess its impact.")
+    return theme
+
+
+def can_enter_measure_value(user, measure) -> bool:
+    """Admins, and officers who own the measure or lead its theme. Board members never."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_admin(user):
+        return True
+    if not user.has_perm("plans.add_measurevalue"):
+        return False
+    person = person_of(user)
+    if person is None:
+        return False
+    return measure.owner_id == person.pk or (
+        measure.theme_id is not None and measure.theme.leads.filter(pk=person.pk).exists()
+    )
+
+
+def get_measure_for_entry(request, pk):
+    """The measure, if the signed-in user may enter its values; 403 otherwise (before any form is read).
+
+    select_related: the plan and theme for the page heading, the owner for the summary.
+    """
+    from .models import Measure
+
+    measure = get_object_or_404(Measure.objects.visible_to(request.user).select_related("plan", "theme", "owner"),
+                                pk=pk)
+    if not can_enter_measure_value(request.user, measure):
+        raise PermissionDenied("Only the measure's owner, its theme's leads and admins can enter its values.")
+    return measure

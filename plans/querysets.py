@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DateField,
     Exists,
@@ -21,10 +22,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
-from .rag import RAG
+from .rag import RAG, SEVERITY
 
 
 def _end_of_day(day: datetime.date) -> datetime.datetime:
@@ -73,6 +74,13 @@ def due_in_force(as_at: datetime.date):
         default=F("due_date"),
         output_field=DateField(),
     )
+
+
+def rag_severity(field: str = "current_rag") -> Case:
+    """A rating's place in rag.SEVERITY (Red first, Blue last), so "sort by RAG" means worst first, not
+    alphabetical by the stored value."""
+    return Case(*[When(**{field: rag.value}, then=Value(rank)) for rank, rag in enumerate(SEVERITY)],
+                default=Value(len(SEVERITY)), output_field=IntegerField())
 
 
 class ActionQuerySet(VisibleToMixin, models.QuerySet):
@@ -149,6 +157,10 @@ class ActionQuerySet(VisibleToMixin, models.QuerySet):
     def with_rag(self, *ratings):
         return self.filter(current_rag__in=[RAG(r).value for r in ratings])
 
+    def with_rag_severity(self):
+        """Annotate rag_severity (0 Red ... 4 Blue, rag.SEVERITY's order) to sort worst first. Needs current_rag."""
+        return self.annotate(rag_severity=rag_severity("current_rag"))
+
     def overdue(self, today: datetime.date | None = None):
         """Past their due date and not complete. Needs with_current_rag()."""
         today = today or timezone.localdate()
@@ -160,6 +172,17 @@ class ActionQuerySet(VisibleToMixin, models.QuerySet):
         return self.filter(
             due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
         ).exclude(current_rag=RAG.BLUE)
+
+    def position_at(self, day: datetime.date, *, due_before: datetime.date):
+        """The dashboard's rows as at the end of `day`: as_at(day) with the attention flags judged at `day`
+        (is_overdue, needs_update, using the due date then in force), and is_due_before_next: not complete,
+        not yet overdue, and due before `due_before` (the owning board's next meeting). Never true in a
+        superseded or closed plan, which is history."""
+        not_complete = ~Q(current_rag=RAG.BLUE) & ~Q(theme__plan__status__in=["superseded", "closed"])
+        return self.as_at(day).with_attention(today=day).annotate(is_due_before_next=Case(
+            When(not_complete & Q(due_in_force__gte=day, due_in_force__lt=due_before), then=True),
+            default=False, output_field=BooleanField(),
+        ))
 
 
 def rag_count_annotations(action_filter: str, as_at: datetime.date | None = None) -> dict:
@@ -204,13 +227,132 @@ class ThemeQuerySet(models.QuerySet):
             **rag_count_annotations("theme", as_at),
         )
 
+    def with_latest_impact(self, as_at: datetime.date | None = None):
+        """Annotate latest_impact_level and latest_impact_on: the theme's latest impact assessment (None when
+        there is none). As at D, an assessment counts if assessed on or before D and recorded by the end of D.
+        Impact is its own scale, never folded into the delivery RAG counts."""
+        from .models import ImpactAssessment
+
+        assessments = ImpactAssessment.objects.filter(theme=OuterRef("pk"))
+        if as_at is not None:
+            assessments = assessments.filter(assessed_on__lte=as_at, created_at__lte=_end_of_day(as_at))
+        latest = assessments.order_by("-assessed_on", "-created_at", "-pk")
+        return self.annotate(
+            latest_impact_level=Subquery(latest.values("level")[:1]),
+            latest_impact_on=Subquery(latest.values("assessed_on")[:1]),
+        )
+
+
+# The measure rules of plans.measures (MeasureRagRule, DirectionOfTravelRule) as SQL; tests prove they agree.
+MEASURE_RATINGS = ("not_rated", "red", "amber", "green", "no_target")
+_QUALITATIVE_RAG = {"met": "green", "partly_met": "amber", "not_met": "red"}
+_QUALITATIVE_RANK = {"not_met": 0, "partly_met": 1, "met": 2}
+
+
+def _measure_rag_sql():
+    """MeasureRagRule as a CASE over the annotated latest_value/latest_status and the measure's fields.
+
+    Shortfalls are rounded to the 4 decimal places values are stored with: SQLite does decimal arithmetic in
+    floating point (1.1 - 0.8 - 0.3 is not 0 there), and the tolerance edge must be exact."""
+    higher_short = Round(F("target") - F("latest_value"), 4)
+    lower_short = Round(F("latest_value") - F("target"), 4)
+    higher_amber = Round(F("target") - F("latest_value") - F("tolerance"), 4)
+    lower_amber = Round(F("latest_value") - F("target") - F("tolerance"), 4)
+    return Case(
+        *[When(kind="qualitative", latest_status=status, then=Value(rating))
+          for status, rating in _QUALITATIVE_RAG.items()],
+        When(kind="qualitative", then=Value("not_rated")),
+        When(latest_value__isnull=True, then=Value("not_rated")),
+        When(Q(target__isnull=True) | ~Q(polarity__in=["higher", "lower"]), then=Value("no_target")),
+        When(Q(polarity="higher") & Q(_rag_higher_short__lte=0), then=Value("green")),
+        When(Q(polarity="lower") & Q(_rag_lower_short__lte=0), then=Value("green")),
+        When(Q(polarity="higher") & Q(tolerance__isnull=False) & Q(_rag_higher_amber__lte=0), then=Value("amber")),
+        When(Q(polarity="lower") & Q(tolerance__isnull=False) & Q(_rag_lower_amber__lte=0), then=Value("amber")),
+        default=Value("red"),
+        output_field=CharField(),
+    ), {"_rag_higher_short": higher_short, "_rag_lower_short": lower_short,
+        "_rag_higher_amber": higher_amber, "_rag_lower_amber": lower_amber}
+
+
+def _rank(field):
+    return Case(*[When(**{field: status}, then=Value(rank)) for status, rank in _QUALITATIVE_RANK.items()],
+                default=None, output_field=IntegerField())
+
+
+def _direction_sql():
+    """DirectionOfTravelRule as a CASE over latest_* and previous_* (Direction codes)."""
+    return Case(
+        When(Q(kind="qualitative") & (Q(_dir_current_rank__isnull=True) | Q(_dir_previous_rank__isnull=True)),
+             then=Value("no_previous")),
+        When(kind="qualitative", _dir_current_rank__gt=F("_dir_previous_rank"), then=Value("improving")),
+        When(kind="qualitative", _dir_current_rank__lt=F("_dir_previous_rank"), then=Value("worsening")),
+        When(kind="qualitative", then=Value("no_change")),
+        When(Q(latest_value__isnull=True) | Q(previous_value__isnull=True), then=Value("no_previous")),
+        When(latest_value=F("previous_value"), then=Value("no_change")),
+        When(polarity="higher", latest_value__gt=F("previous_value"), then=Value("improving")),
+        When(polarity="higher", then=Value("worsening")),
+        When(polarity="lower", latest_value__gt=F("previous_value"), then=Value("worsening")),
+        When(polarity="lower", then=Value("improving")),
+        When(latest_value__gt=F("previous_value"), then=Value("up")),
+        default=Value("down"),
+        output_field=CharField(),
+    ), {"_dir_current_rank": _rank("latest_status"), "_dir_previous_rank": _rank("previous_status")}
+
 
 class MeasureQuerySet(VisibleToMixin, models.QuerySet):
     def for_plan(self, plan):
         return self.filter(plan=plan)
+
+    def with_latest(self, as_at: datetime.date | None = None):
+        """Annotate the latest and previous values known at the end of London day `as_at` (all values when
+        None), and the rules on them: latest_value, latest_status, latest_period_end, latest_entered_at,
+        latest_is_demo, previous_value, previous_status, previous_period_end, measure_rag (a MeasureRating
+        value: not_rated, red, amber, green, no_target) and direction (a Direction code)."""
+        from .models import MeasureValue
+
+        values = MeasureValue.objects.filter(measure=OuterRef("pk"))
+        if as_at is not None:
+            values = values.known_at(as_at)
+        values = values.order_by("-period_end")
+        latest = {f"latest_{name}": Subquery(values.values(name)[:1])
+                  for name in ("value", "status", "period_end", "entered_at", "is_demo")}
+        previous = {f"previous_{name}": Subquery(values.values(name)[1:2])
+                    for name in ("value", "status", "period_end")}
+        rag, rag_parts = _measure_rag_sql()
+        direction, direction_parts = _direction_sql()
+        return (self.annotate(**latest, **previous).alias(**rag_parts, **direction_parts)
+                .annotate(measure_rag=rag, direction=direction))
+
+    def rag_mix(self, *, by: str = "theme", as_at: datetime.date | None = None):
+        """Measures counted by their rating, one row per `by` (a field such as "theme" or "plan"), in one query:
+        dicts with `by`, measure_count and not_rated_count, red_count, amber_count, green_count, no_target_count.
+        Uses the with_latest() annotation if applied, else applies it for `as_at`."""
+        rated = self if "measure_rag" in self.query.annotations else self.with_latest(as_at)
+        counts = {f"{rating}_count": Count("pk", filter=Q(measure_rag=rating)) for rating in MEASURE_RATINGS}
+        return rated.order_by().values(by).annotate(measure_count=Count("pk"), **counts).order_by(by)
 
 
 class MeasureValueQuerySet(models.QuerySet):
     def known_at(self, day: datetime.date):
         """Values entered by the end of a London day: what a board could have seen then."""
         return self.filter(entered_at__lte=_end_of_day(day))
+
+
+class PersonQuerySet(VisibleToMixin, models.QuerySet):
+    pass
+
+
+class MilestoneQuerySet(VisibleToMixin, models.QuerySet):
+    """Reads of milestones for board papers (action milestones and a theme's plan-on-a-page rows alike)."""
+
+    def for_plans(self, plans):
+        """Milestones of the actions or themes of these plans (a queryset or a list of plans or pks)."""
+        return self.filter(Q(action__theme__plan__in=plans) | Q(theme__plan__in=plans))
+
+    def outcome_between(self, start: datetime.date, end: datetime.date):
+        """Recorded as achieved or missed with an outcome date after `start`, up to and including `end`."""
+        return self.exclude(outcome="").filter(outcome_date__gt=start, outcome_date__lte=end)
+
+    def due_between(self, start: datetime.date, end: datetime.date):
+        """Due after `start`, up to and including `end`, with no outcome recorded."""
+        return self.filter(outcome="", due_date__gt=start, due_date__lte=end)

@@ -25,7 +25,8 @@ class ReminderRun:
 def actions_needing_attention(*, board=None, today: datetime.date, until: datetime.date | None = None):
     """Actions with a lead that are overdue, due by `until` (default 14 days) or need an update, by lead."""
     soon_days = (until - today).days if until else 14
-    actions = Action.objects.filter(lead__isnull=False)
+    # A superseded or closed plan is history: its leads are not chased for it.
+    actions = Action.objects.filter(lead__isnull=False).exclude(theme__plan__status__in=["superseded", "closed"])
     if board is not None:
         actions = actions.filter(theme__plan__board=board)
     return (

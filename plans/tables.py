@@ -1,6 +1,8 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 
+from .querysets import rag_severity
 from .rag import RAG, TAG_CLASSES
 
 
@@ -10,10 +12,16 @@ def rag_tag_html(value):
 
 
 class RAGColumn(tables.Column):
-    """A current RAG rating as a word-and-colour tag, sorted worst first."""
+    """A current RAG rating as a word-and-colour tag, sorted worst first (rag.SEVERITY), not by the stored word."""
 
     def render(self, value):
         return rag_tag_html(value)
+
+    def order(self, queryset, is_descending):
+        severity = rag_severity(str(self.accessor).replace(".", "__"))
+        ordered = queryset.annotate(rag_severity=severity).order_by(
+            "-rag_severity" if is_descending else "rag_severity", *queryset.query.order_by)
+        return ordered, True
 
 
 class PlanTable(tables.Table):
@@ -28,11 +36,16 @@ class PlanTable(tables.Table):
     green_count = tables.Column(verbose_name="Green")
     blue_count = tables.Column(verbose_name="Blue (complete)")
     not_rated_count = tables.Column(verbose_name="Not yet rated")
+    dashboard = tables.Column(accessor="slug", verbose_name="Dashboard", orderable=False)
 
     class Meta:
         template_name = "includes/table.html"
         orderable = False
         empty_text = "There are no plans yet."
+
+    def render_dashboard(self, value, record):
+        return format_html('<a class="govuk-link" href="{}">Dashboard<span class="govuk-visually-hidden"> of {}</span></a>',
+                           reverse("plans:dashboard", args=[value]), record.title)
 
 
 class ActionTable(tables.Table):
@@ -88,3 +101,37 @@ class MyActionsTable(tables.Table):
 
     def render_activity(self, value):
         return value if len(value) <= 120 else value[:117].rstrip() + "…"
+
+
+class RegisterTable(tables.Table):
+    """Every action the user may see, across plans. Needs with_attention() and recommendations prefetched."""
+
+    reference = tables.Column(linkify=True, verbose_name="Action", order_by=("reference",))
+    plan = tables.Column(accessor="theme__plan__title", verbose_name="Plan", order_by=("theme__plan__title",))
+    theme = tables.Column(accessor="theme__number", verbose_name="Theme",
+                          order_by=("theme__plan__title", "theme__order"))
+    activity = tables.Column(verbose_name="Activity", orderable=False)
+    lead = tables.Column(accessor="lead_as_printed", verbose_name="Lead", order_by=("lead__name", "lead_as_printed"),
+                         empty_values=())
+    due_date = tables.DateColumn(format="j M Y", verbose_name="Due", order_by=("due_date",))
+    current_rag = RAGColumn(verbose_name="RAG")
+    last_updated = tables.DateColumn(format="j M Y", verbose_name="Last updated", default="Never")
+    attention = FlagsColumn()
+    codes = tables.Column(accessor="pk", verbose_name="Codes", orderable=False)
+
+    class Meta:
+        template_name = "includes/table.html"
+        empty_text = "No actions match these filters."
+        per_page = 50
+
+    def render_activity(self, value):
+        return value if len(value) <= 120 else value[:117].rstrip() + "…"
+
+    def render_lead(self, value, record):
+        name = record.lead.name if record.lead else ""
+        if value and name and name != value:
+            return format_html('{} <span class="govuk-hint govuk-!-display-inline">({})</span>', value, name)
+        return value or name or "—"
+
+    def render_codes(self, record):
+        return ", ".join(recommendation.code for recommendation in record.recommendations.all()) or "—"

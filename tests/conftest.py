@@ -15,7 +15,7 @@ def remove_real_data():
     """Delete what the fixtures load, leaving rows that migrations create (such as the role groups)."""
     from governance.models import Board, Meeting, Membership, Organisation
     from inspections.models import Inspection
-    from plans.models import Action, Person, Plan, ProgressUpdate
+    from plans.models import Action, Measure, Person, Plan, ProgressUpdate
 
     ProgressUpdate.objects.all().delete()
     Meeting.objects.all().delete()
@@ -23,6 +23,7 @@ def remove_real_data():
     Plan.objects.update(supersedes=None)
     Plan.objects.all().delete()
     Action.history.all().delete()  # deleting actions records their deletion; the next module reuses the ids
+    Measure.history.all().delete()  # likewise for the fixtures' measures (deleted with their plans)
     Inspection.objects.all().delete()
     Board.objects.all().delete()
     Person.objects.all().delete()

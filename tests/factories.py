@@ -107,6 +107,8 @@ class ActionFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"A{n + 1}")
     activity = factory.Sequence(lambda n: f"Activity {n + 1}")
     order = factory.Sequence(lambda n: n + 1)
+    # In the plan long before any date a test looks at; tests of Action.added_on set their own.
+    added_on = datetime.date(2018, 1, 1)
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):
@@ -207,3 +209,81 @@ class OverdueActionFactory(ActionFactory):
 
 class DueSoonActionFactory(ActionFactory):
     due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=7))
+
+
+# Measures (Vital Signs).
+class MeasureFactory(factory.django.DjangoModelFactory):
+    """A quantitative percentage measure, higher is better, with no target (pass target=... to rate it)."""
+
+    class Meta:
+        model = "plans.Measure"
+
+    theme = factory.SubFactory(ThemeFactory)
+    plan = factory.LazyAttribute(lambda o: o.theme.plan)
+    name = factory.Sequence(lambda n: f"Measure {n + 1}")
+    kind = "quantitative"
+    unit = "percent"
+    polarity = "higher"
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class QualitativeMeasureFactory(MeasureFactory):
+    kind = "qualitative"
+    unit = ""
+    polarity = ""
+
+
+class MeasureValueFactory(factory.django.DjangoModelFactory):
+    """A figure for a quarter, entered 15 days after the period ended."""
+
+    class Meta:
+        model = "plans.MeasureValue"
+
+    measure = factory.SubFactory(MeasureFactory)
+    period_end = factory.Sequence(lambda n: datetime.date(2024, 3, 31) + datetime.timedelta(days=91 * n))
+    value = 50
+    entered_at = factory.LazyAttribute(
+        lambda o: datetime.datetime.combine(o.period_end + datetime.timedelta(days=15), datetime.time(9),
+                                            tzinfo=datetime.UTC))
+
+
+# Theme impact assessments (H3). Written directly: tests of the rules go through record_impact_assessment.
+class ImpactAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.ImpactAssessment"
+
+    theme = factory.SubFactory(ThemeFactory)
+    assessed_on = datetime.date(2024, 6, 30)
+    level = "emerging"
+    rationale = "Early signs in two teams."
+
+
+# Meetings' attendance and action log (H7).
+class ClerkMembershipFactory(MembershipFactory):
+    role = "clerk"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory)
+    status = "present"
+
+
+class LogItemFactory(factory.django.DjangoModelFactory):
+    """An open action of a meeting's log."""
+
+    class Meta:
+        model = "governance.LogItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = "action"
+    text = factory.Sequence(lambda n: f"Log item {n + 1}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class RecommendationLogItemFactory(LogItemFactory):
+    kind = "recommendation"
+    text = factory.Sequence(lambda n: f"The Executive is asked to consider {n + 1}")

@@ -36,6 +36,9 @@ def populated(db):
             f.ProgressUpdateFactory(action=action, author=person.user)
             EditConflict.objects.create(action=action, user=person.user, based_on_version=1, found_version=2)
         f.MilestoneFactory(action=None, theme=theme)
+        measure = f.MeasureFactory(theme=theme)  # rows for the Measure, MeasureValue and ImpactAssessment admins
+        f.MeasureValueFactory(measure=measure)
+        f.ImpactAssessmentFactory(theme=theme, author=person.user).measures.add(measure)
     objects["superuser"] = f.StaffUserFactory(username="root")
     return objects
 

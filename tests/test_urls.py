@@ -1,8 +1,9 @@
-"""Every page requires sign-in except sign-in and password reset: a new URL is covered by default."""
+"""Every page requires sign-in except sign-in and password reset (API URLs answer 401): a new URL is covered by default."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+API_PREFIX = "/api/"  # governance.middleware.BearerTokenMiddleware answers these
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 
 
@@ -39,6 +40,10 @@ def test_every_page_requires_sign_in(client, name, pattern):
         if name in PUBLIC:
             assert response.status_code in (200, 302, 405)  # some public pages take GET only
             assert "/account/login/" not in response.get("Location", "")
+        elif url.startswith(API_PREFIX):
+            # An API client is told to authenticate (401 and a Bearer challenge), never sent to a sign-in page.
+            assert response.status_code == 401, f"{method.__name__} {url}"
+            assert response["WWW-Authenticate"].startswith("Bearer")
         else:
             assert response.status_code == 302, f"{method.__name__} {url}"
             assert response["Location"].startswith("/account/login/?next=")
@@ -46,4 +51,4 @@ def test_every_page_requires_sign_in(client, name, pattern):
 
 def test_the_url_sweep_found_the_pages():
     names = {name for name, _ in PATTERNS}
-    assert {"home", "login", "logout", "plans:plan", "plans:action"} <= names
+    assert {"home", "login", "logout", "plans:plan", "plans:action", "plans:position_feed"} <= names

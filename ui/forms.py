@@ -86,7 +86,7 @@ class GovukDateField(forms.MultiValueField):
         day, month, year = data_list
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a number too big for a date part
             raise forms.ValidationError("Enter a real date, for example 27 3 2026", code="invalid") from None
 
 
@@ -108,3 +108,17 @@ class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
 
 class GovukFilterForm(GovukFormMixin, forms.Form):
     """The form class django-filter builds filter forms from, so filters look like the rest."""
+
+
+def save_with_service(form, service, **kwargs) -> bool:
+    """Call a service with a valid form's cleaned data plus `kwargs`; a rule it refuses (ValidationError) becomes
+    the form's error, on its field where the form has one. True if the service saved."""
+    try:
+        service(**kwargs, **form.cleaned_data)
+    except forms.ValidationError as error:
+        if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
+            form.add_error(None, error)
+        else:
+            form.add_error(None, error.messages)
+        return False
+    return True

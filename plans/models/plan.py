@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..querysets import ActionQuerySet, PlanQuerySet, ThemeQuerySet
+from ..querysets import ActionQuerySet, MilestoneQuerySet, PersonQuerySet, PlanQuerySet, ThemeQuerySet
 from ..rag import RAG
 
 
@@ -25,6 +25,8 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
     note = models.TextField(blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -117,6 +119,10 @@ class Plan(models.Model):
         successor = getattr(self, "superseded_by", None)
         successor_start = successor.window_start if successor else None
         return successor_start - datetime.timedelta(days=1) if successor_start else None
+
+    def is_live_past_end(self, today: datetime.date) -> bool:
+        """Approved and past its printed end: still the approved plan until a successor replaces it."""
+        return self.is_live and self.end is not None and self.end < today
 
     def default_as_at(self, today: datetime.date) -> datetime.date:
         """The day a dashboard opens at: today for a live plan, the last day of its window for history."""
@@ -276,6 +282,8 @@ class Milestone(models.Model):
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
     note = models.TextField(blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

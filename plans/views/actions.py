@@ -1,10 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+
+from inspections.models import Inspection
 
 from ..exports import content_type_and_filename, export_plan
 from ..filters import MyActionsFilter
@@ -19,13 +23,17 @@ def home(request):
     """Every plan with its actions counted by current RAG: one query."""
     plans = (Plan.objects.select_related("organisation").with_rag_counts()
              .order_by(F("start").desc(nulls_last=True), "-pk"))
-    return render(request, "plans/home.html", {"table": PlanTable(plans), "page_title": "Improvement plans"})
+    # The recommendation trackers: each inspection with how many of its recommendations no action answers.
+    inspections = (Inspection.objects.visible_to(request.user).with_tracker_summary()
+                   .order_by(Coalesce("start_date", "published").desc(nulls_last=True), "-pk"))
+    return render(request, "plans/home.html", {"table": PlanTable(plans), "inspections": inspections,
+                                               "page_title": "Improvement plans"})
 
 
 def plan_detail(request, slug):
     """A plan's themes with RAG counts, then its actions grouped by theme (queries: plan, themes, actions)."""
     plan = get_object_or_404(Plan.objects.select_related("supersedes", "board"), slug=slug)
-    themes = Theme.objects.filter(plan=plan).with_rag_counts().order_by("order")
+    themes = Theme.objects.filter(plan=plan).with_rag_counts().with_latest_impact().order_by("order")
     actions = (
         Action.objects.for_plan(plan)
         .with_current_rag()
@@ -34,6 +42,7 @@ def plan_detail(request, slug):
     )
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "themes": themes, "actions": actions, "page_title": str(plan),
+        "live_past_end": plan.is_live_past_end(timezone.localdate()),
     })
 
 

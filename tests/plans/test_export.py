@@ -172,7 +172,7 @@ def test_the_json_layout(plan):
                 ],
                 "milestones": [
                     {"text": "Launch", "due": "By March 2022", "lead": None},
-                    {"text": "Review", "due": "2023-01-31", "lead": "Jim Hopkinson"},
+                    {"text": "Review", "due": "2023-01", "lead": "Jim Hopkinson"},
                     {"text": "Someday", "due": None, "lead": None},
                 ],
             },
@@ -220,6 +220,30 @@ def test_two_exports_of_the_same_data_are_byte_identical(plan, fmt):
 )
 def test_a_milestone_month_as_printed(printed, month):
     assert month_as_printed(printed) == month
+
+
+@pytest.mark.parametrize(
+    ("printed", "due_date", "due"),
+    [
+        # A printed month is a month, though a month-end due_date stands in for it (meetings need a date).
+        ("Nov 22", datetime.date(2022, 11, 30), "2022-11"),
+        ("March 2022", datetime.date(2022, 3, 31), "2022-03"),
+        ("Nov 22", None, "2022-11"),
+        # Moved to another month since: the date in force, not the printed month.
+        ("Nov 22", datetime.date(2023, 2, 28), "2023-02-28"),
+        # A full date printed, or a date with nothing printed, stays a date.
+        ("15/03/2023", datetime.date(2023, 3, 15), "2023-03-15"),
+        ("", datetime.date(2023, 3, 15), "2023-03-15"),
+        ("April 2022 (start January 2022)", datetime.date(2022, 4, 30), "2022-04-30"),
+        ("By March 2022", None, "By March 2022"),
+        ("", None, None),
+    ],
+)
+def test_a_milestone_due_in_the_json(plan, printed, due_date, due):
+    theme = plan.themes.get(number="1")
+    f.MilestoneFactory(action=None, theme=theme, text="Step", due_as_printed=printed, due_date=due_date, order=1)
+    exported = json.loads(export_plan(plan, "json"))["themes"][0]["milestones"]
+    assert exported == [{"text": "Step", "due": due, "lead": None}]
 
 
 def test_the_number_of_queries_does_not_grow_with_the_plan(plan):

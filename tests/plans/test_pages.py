@@ -19,8 +19,8 @@ def reader(real_data):
 
 def test_home_lists_every_plan_with_counts_that_add_up(client, reader, django_assert_num_queries):
     client.force_login(reader)
-    # session, user, plans with their five RAG counts (one query)
-    with django_assert_num_queries(3):
+    # session, user, plans with their five RAG counts (one query), inspections with their tracker summary (one)
+    with django_assert_num_queries(4):
         response = client.get(reverse("home"))
     page = response.content.decode()
     for plan in Plan.objects.with_rag_counts():

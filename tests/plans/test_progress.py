@@ -188,6 +188,7 @@ def test_an_admin_edit_of_the_lead_is_shown_with_who_and_when(client, cast):
     action = cast.action
     data = {"theme": action.theme_id, "reference": action.reference, "reference_printed": "on",
             "activity": action.activity, "lead": cast.other.pk, "order": 1, "due_date": action.due_date.isoformat(),
+            "added_on": action.added_on.isoformat(),
             "history_change_reason": "", "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
             "progress_updates-TOTAL_FORMS": 0, "progress_updates-INITIAL_FORMS": 0}
     response = client.post(reverse("admin:plans_action_change", args=[action.pk]), data)

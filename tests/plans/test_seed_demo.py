@@ -1,55 +1,187 @@
-"""seed_demo: demo users and labelled demo progress over the real fixtures; idempotent; debug only."""
+"""seed_demo: demo users, meetings and labelled demo progress over the real fixtures, a coherent world kept to
+each plan's live window; idempotent; cleaned up exactly; debug only."""
+
+import datetime
+import io
+import os
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
 
-from governance.models import Membership
-from plans.models import Action, ProgressUpdate
+from governance import demo as governance_demo
+from governance.models import Meeting, Membership
+from plans import demo, demo_impact, demo_measures
+from plans.management.commands.seed_demo import DEMO_USERS
+from plans.models import Action, Person, Plan, ProgressUpdate
+from plans.querysets import end_of_day
+from plans.reminders import actions_needing_attention
+from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
+
+LIVE = "improvement-plan-2022-24"
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # seed_demo sets four passwords a run
 
 
 def snapshot():
     return (
-        get_user_model().objects.count(),
-        ProgressUpdate.objects.count(),
-        sorted(ProgressUpdate.objects.values_list("action__theme__plan__slug", "action__reference", "rag")),
-        sorted(Action.objects.values_list("pk", "due_date")),
-        Action.history.count(),
+        sorted(get_user_model().objects.values_list("pk", "username")),
+        sorted(ProgressUpdate.objects.values_list("action_id", "created_at", "rag", "narrative", "mitigation",
+                                                  "revised_due_date")),
+        sorted(Action.objects.values_list("pk", "lead_id", "due_date", "version")),
+        sorted(Action.history.values_list("id", "history_date", "history_change_reason", "lead_id", "due_date")),
+        sorted(Meeting.objects.values_list("pk", "start", "papers_deadline", "is_demo", "note")),
+        sorted(Membership.objects.values_list("pk", "person_id", "role", "note")),
     )
 
 
-def test_demo_users_progress_and_idempotence(real_data, settings, monkeypatch, capsys):
+@pytest.fixture(scope="module")
+def demo_world(real_data, django_db_blocker):
+    """seed_demo run once for the module (it takes seconds); each test's own changes are rolled back."""
+    out = io.StringIO()
+    with django_db_blocker.unblock(), override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHER), \
+            mock.patch.dict(os.environ, {"DEMO_PASSWORD": "a demo password 123"}):
+        call_command("seed_demo", stdout=out)
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        demo.clear_demo()
+        demo_impact.clear()  # its assessments protect their author, the demo admin
+        demo_measures.clear()
+        governance_demo.clear()
+        Membership.objects.filter(role=Membership.Role.CLERK, note__startswith="Demo data:").delete()
+        Person.objects.filter(user__username="clerk").delete()
+        get_user_model().objects.filter(username__in=DEMO_USERS).delete()
+
+
+@pytest.fixture
+def seeded(demo_world, settings, monkeypatch):
     settings.DEBUG = True
+    settings.PASSWORD_HASHERS = FAST_HASHER
     monkeypatch.setenv("DEMO_PASSWORD", "a demo password 123")
-    call_command("seed_demo")
-    first = snapshot()
-    out = capsys.readouterr().out
-    assert "password a demo password 123" in out
+    return demo_world
 
-    User = get_user_model()
-    officer, board, admin = (User.objects.get(username=n) for n in ("officer", "board", "admin"))
+
+def user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def test_demo_users_and_a_summary_line_per_part(seeded):
+    assert "password a demo password 123" in seeded
+    for start in ("officer is ", "board is ", "clerk is ", "Demo meetings: ", "Demo assignment: ", "Demo progress: "):
+        assert any(line.startswith(start) for line in seeded.splitlines()), start
+    officer, board, admin, clerk = (user(n) for n in ("officer", "board", "admin", "clerk"))
     assert admin.is_superuser and admin.check_password("a demo password 123")
-    assert officer.person.actions_led.count() > 1
     assert officer.person.name != officer.person.initials  # a named person, not "JH"
-    assert Membership.objects.filter(person=board.person, board__slug="improvement-board").exists()
-    assert officer.groups.filter(name="Officer").exists() and board.groups.filter(name="Board member").exists()
+    assert officer.groups.filter(name="Officer").exists()
+    assert board.groups.filter(name="Board member").exists() and clerk.groups.filter(name="Board member").exists()
 
-    updates = ProgressUpdate.objects.all()
-    assert updates.exists() and not updates.filter(is_demo=False).exists()
-    assert not updates.exclude(narrative__startswith="Demo data:").exists()
-    mine = {a.reference: a for a in Action.objects.filter(lead=officer.person).with_attention()}
-    assert any(a.is_overdue for a in mine.values())
-    assert any(a.is_due_soon for a in mine.values())
-    assert any(a.needs_update and a.last_updated for a in mine.values())  # stale
-    assert any(a.attention == 3 for a in mine.values())  # up to date
 
-    # make run again: the fixtures reloaded over the demo, then seed_demo again.
-    call_command("loaddata", *__import__("tests.conftest", fromlist=["FIXTURES"]).FIXTURES, verbosity=0)
+def test_the_board_users_seat_is_current_today_and_the_clerk_is_a_labelled_demo_membership(seeded):
+    today = timezone.localdate()
+    seat = Membership.objects.get(person=user("board").person, board__slug="improvement-board")
+    assert seat.role == Membership.Role.MEMBER
+    assert (seat.start is None or seat.start <= today) and (seat.end is None or seat.end >= today)
+    assert "seat current today" in seeded
+    clerk = Membership.objects.get(person=user("clerk").person, board__slug="improvement-board")
+    assert clerk.role == Membership.Role.CLERK and clerk.note.startswith("Demo data:")
+
+
+def test_a_board_user_whose_seat_has_ended_moves_to_a_current_member(seeded):
+    ended = Membership.objects.get(person=user("board").person, board__slug="improvement-board")
+    ended.start, ended.end = datetime.date(2019, 1, 1), datetime.date(2020, 3, 31)
+    ended.save()
+    call_command("seed_demo")
+    person = user("board").person
+    assert person != ended.person
+    assert Membership.objects.filter(person=person, board__slug="improvement-board", end__isnull=True).exists()
+
+
+def test_every_plans_demo_progress_lies_within_its_live_window(seeded):
+    now = timezone.now()
+    for plan in Plan.objects.select_related("superseded_by"):
+        updates = ProgressUpdate.objects.filter(action__theme__plan=plan)
+        assert updates.exists(), plan.slug
+        first = timezone.make_aware(datetime.datetime.combine(plan.window_start, datetime.time.min))
+        assert not updates.filter(created_at__lt=first).exists(), plan.slug
+        last = end_of_day(plan.window_end) if plan.window_end else now
+        assert not updates.filter(created_at__gt=last).exists(), plan.slug
+        assert not updates.filter(created_at__date__lt=F("action__added_on")).exists(), plan.slug
+    assert not ProgressUpdate.objects.filter(is_demo=False).exists()
+    assert not ProgressUpdate.objects.exclude(narrative__startswith="Demo data:").exists()
+
+
+def test_the_2022_24_plan_is_still_live_past_its_printed_end_with_progress_up_to_today(seeded, client):
+    plan = Plan.objects.get(slug=LIVE)
+    today = timezone.localdate()
+    assert plan.is_live and plan.end < today and plan.window_end is None
+    latest = ProgressUpdate.objects.filter(action__theme__plan=plan).latest()
+    assert today - timezone.localdate(latest.created_at) < datetime.timedelta(days=31)
+    client.force_login(user("board"))
+    assert "still the approved plan" in client.get(plan.get_absolute_url()).content.decode()
+    superseded = Plan.objects.get(slug="improvement-plan-2019-draft")
+    assert "still the approved plan" not in client.get(superseded.get_absolute_url()).content.decode()
+
+
+def test_the_officers_stories_are_on_live_actions_assigned_as_labelled_demo(seeded):
+    person = user("officer").person
+    live = Action.objects.filter(lead=person, theme__plan__slug=LIVE)
+    assert live.count() == len(demo.OFFICER_STORIES)
+    for action in live:  # the plan prints no leads: each assignment is in the history with the demo reason
+        change = action.history.order_by("-history_date").first()
+        assert change.history_change_reason == demo.ASSIGNMENT_REASON and change.lead_id == person.pk
+    today = timezone.localdate()
+    dues = sorted(live.values_list("due_date", flat=True))
+    assert sum(d < today for d in dues) >= 2
+    assert sum(today <= d <= today + datetime.timedelta(days=14) for d in dues) == 1
+    mine = list(live.with_attention())
+    assert any(a.is_overdue for a in mine)
+    assert any(a.is_due_soon for a in mine)
+    assert any(a.needs_update and a.last_updated and not a.is_overdue for a in mine)  # stale
+    assert any(a.attention == 3 and a.current_rag == "green" for a in mine)  # up to date, since the board met
+    # Their actions in superseded plans are history: never flagged, and not chased by reminders.
+    past = Action.objects.filter(lead=person, theme__plan__status="superseded").with_attention()
+    assert past.exists() and not past.filter(attention__lt=3).exists()
+    chased = actions_needing_attention(today=today)
+    assert chased.filter(lead=person).exists()
+    assert not chased.filter(theme__plan__status__in=["superseded", "closed"]).exists()
+
+
+def test_superseded_plans_actions_leave_my_actions_unless_asked_for(seeded, client):
+    client.force_login(user("officer"))
+    past = Action.objects.filter(lead=user("officer").person, theme__plan__status="superseded").first()
+    url = reverse("plans:my_actions")
+    shown = {a.pk for a in client.get(url).context["filter"].qs}
+    assert past.pk not in shown and shown
+    assert not Action.objects.filter(pk__in=shown, theme__plan__status="superseded").exists()
+    assert past.pk in {a.pk for a in client.get(url, {"past": "show"}).context["filter"].qs}
+    picked = client.get(url, {"plan": past.theme.plan_id}).context["filter"].qs  # picking the old plan shows it
+    assert past.pk in {a.pk for a in picked}
+
+
+def test_idempotent_over_a_rerun_and_over_reloaded_fixtures(seeded):
+    first = snapshot()
     call_command("seed_demo")
     assert snapshot() == first
+    # make run again: the fixtures reloaded over the demo, then seed_demo again.
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    call_command("seed_demo")
+    assert snapshot() == first
+
+
+def test_clean_up_restores_leads_and_due_dates_as_loaded(seeded):
+    assert Action.objects.filter(theme__plan__slug=LIVE, lead__isnull=False).exists()
+    demo.clear_demo()
+    assert not ProgressUpdate.objects.exists()
+    live = Action.objects.filter(theme__plan__slug=LIVE)
+    assert not live.filter(lead__isnull=False).exists() and not live.filter(due_date__isnull=False).exists()
+    assert not Action.history.exists()  # the demo's records and the "as loaded" baselines it needed are gone
 
 
 def test_refused_when_debug_is_off(db, settings):

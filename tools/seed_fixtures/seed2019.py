@@ -27,6 +27,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+from measure_rules import measures as measure_objects
+
 ROOT = Path(__file__).resolve().parents[2]
 # The seeds sit beside the repository (../shared/seeds), as on every machine and in CI.
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -41,6 +43,9 @@ BOARD_HWB = 2
 INSPECTION = 100001
 PLAN = 100001
 THEME_BASE = 100000  # themes 1..6 are 100001..100006
+# The day every action joined the plan: no start is printed, so its publication date (version 0.27 of 15.01.2019).
+# Without it the model default (the day the fixture is loaded) would put every action in the plan late.
+ADDED_ON = "2019-01-15"
 RUNNING_HEADER = "City of Bradford Metropolitan District Council Draft Improvement Plan version 0.27 15.01.2019"
 
 
@@ -622,6 +627,11 @@ def terms_of_reference():
     return check("\n".join(parts))
 
 
+# Appendix 3, "Frequency of meetings": why the Improvement Board's packs are restricted.
+PACKS_NOT_PUBLIC = ("The meeting and full papers will not be public but a summary of key decisions and actions will be "
+                    "made publicly available after each meeting.")
+
+
 def build_boards():
     out = [
         obj("governance.board", BOARD_IMPROVEMENT, organisation=ORG, name="Children's Services Improvement Board",
@@ -637,8 +647,10 @@ def build_boards():
             "(DFES Independent advisor); Board member, Chair of Children's OSC; Board member, Partner in practice; "
             "Board member, Representative from Children's engagement group; Board member, Schools representative; "
             "In attendance, Police. Sections 7 (Reporting Arrangements) and 8 (Governance) say only \"See appendix "
-            "1\", which the seed does not reproduce. The meeting and full papers are not public; a summary of key "
-            "decisions and actions is published after each meeting."),
+            "1\", which the seed does not reproduce. Its packs are restricted (packs_restricted) because the terms "
+            f"of reference say: \"{check(PACKS_NOT_PUBLIC)}\" No paragraph of Schedule 12A is printed, so no "
+            "exemption paragraph is recorded.",
+            packs_restricted=True, exemption_paragraph=None),
         obj("governance.board", BOARD_HWB, organisation=ORG, name="Health and Wellbeing Board",
             slug="health-and-wellbeing-board", kind="partnership_board", purpose="", terms_of_reference="",
             meeting_frequency="",
@@ -866,6 +878,7 @@ def build_plan(rec_pk):
                        group="", group_title="", what_we_mean=check(what_we_mean), for_children=check(for_children),
                        success_measures=measures, risks="", impact="", headline_kpis="", additional_kpis="",
                        leads=[], leads_as_printed="", order=theme, note=notes))
+        out += success_measures(theme, theme_pk, measures)
         for order, row in enumerate(code_rows[theme], start=1):
             codes, rnotes = resolve(row["code"], row["text"])
             assert len(codes) == 1, row
@@ -942,7 +955,7 @@ def build_plan(rec_pk):
                            lead=PERSON_PK[lead_key] if lead_key else None, lead_as_printed=a["lead"],
                            supporting_leads=[PERSON_PK[k] for k in supporting],
                            recommendations=[rec_pk[c] for c in codes], codes_as_printed=printed, order=order,
-                           note=" ".join(notes)))
+                           note=" ".join(notes), added_on=ADDED_ON))
             act_pk += 1
     return out
 
@@ -955,6 +968,52 @@ EXTRA_ACTION_NOTES = {
     (5, "5.8.1"): ['Timeline printed "January – June 201" (the year is cut short), so no due date is set.'],
     (6, "6.7.1"): ['Desired outcome and timeline printed "TBC".'],
 }
+
+
+SUCCESS_HEADING = "How success will be measured"
+MEASURE_PK = {3: 150001, 5: 150101, 6: 150201}  # measures: clear of the other models' pks counted from 100001
+# Themes 5 and 6 print their list in one table cell whose items the conversion ran together ("... of the service
+# Improved management ..."): split by hand at each item's capital, and checked to join back to the printed cell.
+# (Themes 1, 2 and 4 print no "How success will be measured" list: their cells are headed "What will this look
+# like?" and "How will we know that Children's Outcomes have improved?", so they get no measures.)
+SUCCESS_ITEMS = {
+    5: [
+        "Improved compliance across all areas of the service",
+        "Improved management information leading to an accurate perception of quality of the service",
+        "Robust and responsive management action to correct poor performance",
+        "Reduced SW caseloads",
+        "Reduced staff turnover- improved stability of the workforce",
+        "Improved partnership working",
+        "Increased innovation and collaborative working",
+    ],
+    6: [
+        "Reduce total number of CLA",
+        "Measures for improved offer for '16 & 17' year olds",
+        "More local placements - Reduced reliance on externally purchased placements and associated costs",
+        "Improved matching / placement choice",
+        "More children leave care through increased use of SGO",
+        "Increase the number of nights respite",
+    ],
+}
+RUN_TOGETHER = ('The conversion ran the items of this "How success will be measured" cell together; split by hand at '
+                "each item's capital letter, text unchanged.")
+
+
+def success_measures(theme, theme_pk, measures):
+    """The theme's "How success will be measured" list (as stored in success_measures) as Measure objects."""
+    paragraphs = measures.split("\n\n")
+    if theme == 3:
+        assert paragraphs[0] == SUCCESS_HEADING, paragraphs
+        items, note = paragraphs[1:], ""
+    elif theme in SUCCESS_ITEMS:
+        cell = next(p for p in paragraphs if p.startswith(SUCCESS_HEADING + " "))
+        items, note = SUCCESS_ITEMS[theme], RUN_TOGETHER
+        assert " ".join(items) == cell[len(SUCCESS_HEADING) + 1 :], (theme, cell)
+    else:
+        assert SUCCESS_HEADING not in measures, theme
+        return []
+    return measure_objects(plan=PLAN, theme=theme_pk, bullets=[("", check(i)) for i in items],
+                           first_pk=MEASURE_PK[theme], extra_note=note)
 
 
 def success_cells(success):

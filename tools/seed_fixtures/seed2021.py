@@ -21,6 +21,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+from measure_rules import measures
+
 ROOT = Path(__file__).resolve().parents[2]
 # The seeds sit beside the repository (../shared/seeds), as on every machine and in CI.
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -37,6 +39,10 @@ INSPECTION = 200001
 INSPECTION_ILACS_2018 = 100001
 PLAN = 200001
 PLAN_2019 = 100001
+# The day every action joined the plan. The plan prints no start and no publication date, only "Revised October
+# 2021" (its version): the first of that month is taken. Without it the model default (the day the fixture is
+# loaded) would put every action in the plan late.
+ADDED_ON = "2021-10-01"
 
 
 # --- text helpers -------------------------------------------------------------------------------------------------
@@ -568,6 +574,7 @@ ACTION_NOTES = {
 }
 
 theme_pk, action_pk, milestone_pk = 200001, 200001, 200001
+measure_pk = 250001  # measures 250001 on: clear of the other models' pks counted from 200001
 for n, block in enumerate(blocks, start=1):
     title = printed(block[0].split(". ", 1)[1].strip())
     lead_line = next(s for s in block if s.startswith("DMT Lead: "))
@@ -617,6 +624,17 @@ for n, block in enumerate(blocks, start=1):
         additional_kpis="\n".join(sections["additional"]), leads=[PEOPLE[k] for k in DMT_LEADS[n]],
         leads_as_printed=leads_as_printed, order=n, note=" ".join(note),
     )
+    # One measure per KPI bullet, headline then additional; outcome 3 prints one "KPI's" list, so no tier.
+    if n == 3:
+        kpis = [("", text) for text in sections["headline"]]
+        kpi_note = "Printed in outcome 3's single \"KPI's\" list, not split into headline and additional: tier left empty."
+    else:
+        kpis = [("headline", t) for t in sections["headline"]] + [("additional", t) for t in sections["additional"]]
+        kpi_note = ""
+    new_measures = measures(plan=PLAN, theme=theme_pk, bullets=kpis, first_pk=measure_pk, in_kpi_list=True,
+                            extra_note=kpi_note)
+    OBJECTS.extend(new_measures)
+    measure_pk += len(new_measures)
 
     for a, action in enumerate(actions, start=1):
         ref = f"{n}.{a}"
@@ -634,7 +652,7 @@ for n, block in enumerate(blocks, start=1):
             activity=activity, desired_outcome="", timeline="; ".join(timescales),
             due_date=iso(max(dues, default=None)),
             lead=None, lead_as_printed="", supporting_leads=[], recommendations=[], codes_as_printed="", order=a,
-            note=ACTION_NOTES.get(ref, ""),
+            note=ACTION_NOTES.get(ref, ""), added_on=ADDED_ON,
         )
         for m, (text, lead, due) in enumerate(action["milestones"], start=1):
             key = (ref, m)

@@ -13,6 +13,8 @@ import json
 import re
 from pathlib import Path
 
+from measure_rules import measures
+
 ROOT = Path(__file__).resolve().parents[2]
 # The seeds sit beside the repository (../shared/seeds), as on every machine and in CI.
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -25,6 +27,10 @@ INSPECTION_PK = 300001
 ORGANISATION = 1
 BOARD = 1
 SUPERSEDES = 200001
+MEASURE_BASE = 350000  # measures 350001 on: clear of the other models' pks counted from BASE
+# Every action joined the plan when it starts (1 January 2022, its printed "2022 – 2024"); no publication date is
+# printed. Without it the model default (the day the fixture is loaded) would put every action in the plan late.
+ADDED_ON = "2022-01-01"
 
 GROUPS = {
     "A": "Improving the lives of children and young people",
@@ -78,6 +84,8 @@ STRANDS = {
 LABEL_TO_STRAND = {str(n): str(n) for n in range(1, 13)} | {"3": "3a"}
 
 STATUS_3B = "This strand was initiated in January 2023 and is in development"
+# The one plan-on-a-page cell that is not a milestone (strand 2, Mar 23).
+NOT_A_MILESTONE = "SfL + FH delivery plans will inform future key milestones"
 
 HEADING = re.compile(r"^(\d+[ab]?)(?: [-–] |\. )(.+)$")
 MONTH = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec) (\d\d)$")
@@ -223,6 +231,9 @@ def build():
             group_title=GROUPS[group], what_we_mean=background_text(strand), for_children="",
             success_measures="\n".join(text for _, text in strand["measures"]), risks="", impact="",
             headline_kpis="", additional_kpis="", leads=[], leads_as_printed="", order=order, note=note)
+        # "How we will know we are succeeding": one measure per bullet, pks 350001 on, in printed order.
+        objects.extend(measures(plan=PLAN_PK, theme=pk, bullets=[("", text) for _, text in strand["measures"]],
+                                first_pk=MEASURE_BASE + 1 + sum(o["model"] == "plans.measure" for o in objects)))
         for i, (kind, text) in enumerate(strand["aims"], 1):
             assert kind == "item"
             objective_pk += 1
@@ -247,10 +258,11 @@ def build():
             add("plans.action", action_pk, theme=pk, objective=None, reference=f"{number}.{index}",
                 reference_printed=False, activity=text, desired_outcome="", timeline="", due_date=None,
                 lead=None, lead_as_printed="", supporting_leads=[], recommendations=[], codes_as_printed="",
-                order=index, note=action_note)
+                order=index, note=action_note, added_on=ADDED_ON)
         assert "*" not in json.dumps([strand["hows"], strand["measures"]]), number
 
-    # The plan on a page: one milestone per non-empty cell.
+    # The plan on a page: a cell lists its milestones separated by "; " ("Phase 2 + Launch of public line; DT
+    # review" is two); each is a milestone of the cell's month, numbered in printed order along the row.
     milestone_pk = BASE
     page_start = next(i for i, line in enumerate(lines) if line.startswith("Improvement Plan on a Page"))
     page_end = table_start
@@ -271,26 +283,34 @@ def build():
         seen_rows.append(printed)
         order = 0
         for month, cell in zip(months, cells[1:], strict=True):
-            if not cell.strip():
-                continue
-            order += 1
-            milestone_pk += 1
             text = clean(cell)
-            notes = [f'Row "{label}" of the plan on a page.']
-            if text == "SfL + FH delivery plans will inform future key milestones":
-                notes.append("Printed under Mar 23 with the later months of the row empty; the PDF may have "
-                             "spread this cell across the later months, which the text does not show.")
-            if "2 nd" in text:
-                notes.append('"2 nd" as printed: the conversion of a superscript "2nd".')
-            if text.endswith(";"):
-                notes.append("The trailing semicolon is printed.")
-            if "purchase off The Birches" in text:
-                notes.append('"purchase off" as printed.')
-            if "perspective localities" in text:
-                notes.append('"perspective localities" as printed.')
-            add("plans.milestone", milestone_pk, action=None, theme=theme_pk[strand], text=text,
-                due_as_printed=month, due_date=month_end(month).isoformat(), lead=None, lead_as_printed="",
-                achieved=None, order=order, note=" ".join(notes))
+            if not text:
+                continue
+            trailing = text.endswith(";")
+            parts = [text] if text == NOT_A_MILESTONE else [p.strip() for p in text.rstrip(";").split("; ")]
+            assert all(parts) and not any(";" in p for p in parts), text
+            for part in parts:
+                order += 1
+                milestone_pk += 1
+                notes = [f'Row "{label}" of the plan on a page, {month}.']
+                if len(parts) > 1:
+                    notes.append(f'One of {len(parts)} milestones printed in one cell, separated by "; ": "{text}".')
+                if trailing:
+                    notes.append('The cell ends with a semicolon, as printed; dropped.')
+                if part == NOT_A_MILESTONE:
+                    notes.append("Not a milestone: a note printed in the milestones grid that later milestones will "
+                                 "follow from these delivery plans; kept as one milestone so the row reads as "
+                                 "printed. Printed under Mar 23 with the later months of the row empty; the PDF may "
+                                 "have spread this cell across the later months, which the text does not show.")
+                if "2 nd" in part:
+                    notes.append('"2 nd" as printed: the conversion of a superscript "2nd".')
+                if "purchase off The Birches" in part:
+                    notes.append('"purchase off" as printed.')
+                if "perspective localities" in part:
+                    notes.append('"perspective localities" as printed.')
+                add("plans.milestone", milestone_pk, action=None, theme=theme_pk[strand], text=part,
+                    due_as_printed=month, due_date=month_end(month).isoformat(), lead=None, lead_as_printed="",
+                    achieved=None, order=order, note=" ".join(notes))
     assert seen_rows == [str(n) for n in range(1, 13)], seen_rows
 
     # Each area for improvement against its suggested strand.

@@ -1,0 +1,326 @@
+"""The highlight report for a meeting: one function builds the one context that the page, the PDF and the
+Word file all render, so the three cannot disagree, and the figures an issued pack stores and diffs.
+
+The position is as at the meeting's position date, compared with the board's previous meeting (or 28 days
+earlier when there is none), for the plans the meeting considers: those its board owns whose window
+includes the position date, plus those named in its agenda items.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Q, Subquery
+
+from plans.measures import Direction, MeasureRating
+from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan, ProgressUpdate
+from plans.querysets import end_of_day, latest_updates
+from plans.questions import questions_for_board
+from plans.rag import RAG, SEVERITY
+from ui.charts import element, format_number, svg_document, text
+
+from .models import LogItem, Meeting
+
+# With no next meeting on the calendar, "due before the next meeting" looks this far ahead.
+DEFAULT_LOOKAHEAD_DAYS = 28
+
+# Order of the report's sections: the contents list, the PDF bookmarks and the Word headings follow it.
+SECTIONS = [
+    ("summary", "Summary"),
+    ("exceptions", "Exceptions"),
+    ("completed", "Completed since the last meeting"),
+    ("milestones", "Milestones"),
+    ("measures", "Vital Signs that moved"),
+    ("impact", "Theme impact assessments"),
+    ("questions", "Questions for the board"),
+    ("matters", "Matters arising from the action log"),
+]
+
+
+def _day(value: datetime.date | None) -> str:
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def plans_considered(meeting: Meeting, as_at: datetime.date) -> list[Plan]:
+    """The plans its board owns whose window includes `as_at`, plus those named in its agenda items."""
+    candidates = (
+        Plan.objects.filter(Q(board=meeting.board) | Q(agenda_items__meeting=meeting))
+        .select_related("superseded_by", "board").distinct().order_by("start", "pk")
+    )
+    named = set(Plan.objects.filter(agenda_items__meeting=meeting).values_list("pk", flat=True))
+    chosen = []
+    for plan in candidates:
+        start, end = plan.window_start, plan.window_end
+        in_window = (start is None or start <= as_at) and (end is None or end >= as_at)
+        if plan.pk in named or in_window:
+            chosen.append(plan)
+    return chosen
+
+
+def _rag_bar(counts: dict, *, title: str) -> str:
+    """A stacked bar of actions by rating, each segment labelled with its count and word (never colour alone)."""
+    from plans.rag import TAG_CLASSES
+
+    total = sum(counts.values()) or 1
+    width, height, x = 480, 28, 0.0
+    children = []
+    for rag in SEVERITY:
+        n = counts.get(rag.value, 0)
+        if not n:
+            continue
+        w = width * n / total
+        children.append(element(
+            "g", {"class": f"app-rag-segment {TAG_CLASSES[rag]}".strip()},
+            element("rect", {"x": round(x, 1), "y": 0, "width": round(w, 1), "height": height, "fill": "currentColor"}),
+            element("rect", {"x": round(x, 1), "y": 0, "width": round(w, 1), "height": height, "fill": "none",
+                             "stroke": "#ffffff", "stroke-width": 1}),
+        ))
+        if w >= 24:
+            children.append(text(x + w / 2, height / 2 + 4, str(n), text_anchor="middle", class_="app-rag-segment__label",
+                                 fill="#ffffff"))
+        x += w
+    desc = ", ".join(f"{RAG(rag).label}: {n}" for rag, n in counts.items() if n) or "No actions"
+    return svg_document(title=title, desc=desc, width=width, height=height, children=children,
+                        css_class="app-chart app-rag-bar")
+
+
+def _counts(rows) -> dict:
+    found = Counter(row["rag"] for row in rows)
+    return {rag.value: found.get(rag.value, 0) for rag in SEVERITY}
+
+
+def build_report(meeting: Meeting) -> dict:
+    """Everything the highlight report shows, as plain values and model rows, plus `figures` (JSON-safe)."""
+    as_at = meeting.position_date
+    compare_date, compare_meeting = Meeting.objects.comparison_date(meeting.board, as_at)
+    next_meeting = Meeting.objects.next_meeting(meeting.board, as_at)
+    horizon = next_meeting.position_date if next_meeting else as_at + datetime.timedelta(days=DEFAULT_LOOKAHEAD_DAYS)
+    plans = plans_considered(meeting, as_at)
+    plan_ids = [p.pk for p in plans]
+
+    # Actions as at the position date, with the update that gives each its rating; and as at the comparison.
+    actions = list(
+        Action.objects.filter(theme__plan__in=plan_ids).as_at(as_at)
+        .annotate(rating_update_id=Subquery(latest_updates(as_at).values("pk")[:1]))
+        .select_related("theme__plan", "lead").order_by("theme__plan__start", "theme__plan_id", "theme__order", "order", "pk")
+    )
+    before = {row["pk"]: row for row in Action.objects.filter(theme__plan__in=plan_ids).as_at(compare_date)
+              .values("pk", "current_rag", "due_in_force", "theme__plan_id")}
+    updates = ProgressUpdate.objects.in_bulk([a.rating_update_id for a in actions if a.rating_update_id])
+    rows = []
+    for action in actions:
+        update = updates.get(action.rating_update_id)
+        then = before.get(action.pk)
+        rows.append({
+            "action": action, "pk": action.pk, "reference": action.reference, "plan": action.theme.plan,
+            "theme": action.theme, "lead": action.lead.name if action.lead else action.lead_as_printed,
+            "rag": action.current_rag, "rag_label": RAG(action.current_rag).label,
+            "was_rag": then["current_rag"] if then else None,
+            "was_label": RAG(then["current_rag"]).label if then else "Not in the plan",
+            "due": action.due_in_force, "update": update,
+            "revised_due": update.revised_due_date if update else None,
+            "overdue": action.due_in_force is not None and action.due_in_force < as_at and action.current_rag != RAG.BLUE,
+        })
+
+    moved_to_red = [r for r in rows if r["rag"] == RAG.RED and r["was_rag"] != RAG.RED]
+    red = [r for r in rows if r["rag"] == RAG.RED]
+    overdue = [r for r in rows if r["overdue"]]
+    completed = [r for r in rows if r["rag"] == RAG.BLUE and r["was_rag"] != RAG.BLUE]
+    revised = _revised_dates(rows, compare_date, as_at)
+
+    plan_rows = []
+    for plan in plans:
+        now = _counts(r for r in rows if r["plan"].pk == plan.pk)
+        then = _counts({"rag": row["current_rag"]} for row in before.values() if row["theme__plan_id"] == plan.pk)
+        plan_rows.append({
+            "plan": plan, "counts": now, "was_counts": then, "total": sum(now.values()), "was_total": sum(then.values()),
+            "count_rows": [{"rag": rag.value, "label": rag.label, "now": now[rag.value], "then": then[rag.value]}
+                           for rag in SEVERITY],
+            "chart": _rag_bar(now, title=f"{plan.title}: actions by rating as at {_day(as_at)}"),
+        })
+
+    milestones = _milestones(plan_ids, compare_date, as_at, horizon)
+    measures = _measures(plan_ids, compare_date, as_at)
+    impact = _impact(plan_ids, compare_date, as_at)
+    matters = _matters_arising(meeting)
+    context = {
+        "meeting": meeting, "board": meeting.board, "as_at": as_at, "compare_date": compare_date,
+        "compare_meeting": compare_meeting, "next_meeting": next_meeting, "horizon": horizon, "plans": plan_rows,
+        "sections": SECTIONS, "rows": rows, "red": red, "moved_to_red": moved_to_red, "overdue": overdue,
+        "revised": revised, "completed": completed, "milestones_due": milestones["due"],
+        "milestones_done": milestones["done"], "measures_moved": measures["moved"],
+        "measures_count": measures["count"], "impact": impact, "matters": matters,
+        "compared_with": (f"the previous meeting on {_day(compare_meeting.position_date)}" if compare_meeting
+                          else f"{_day(compare_date)} (28 days earlier: the board has no earlier meeting)"),
+    }
+    context["questions"] = _questions(context, actions)
+    context["summary"] = _summary(context)
+    context["figures"] = figures_from(context)
+    return context
+
+
+def _revised_dates(rows, compare_date, as_at) -> list[dict]:
+    """Actions whose due date moved between the two dates (with the reason kept in the history), and actions
+    whose latest update forecasts a later date than the one in force (slippage, with what is being done)."""
+    by_pk = {r["pk"]: r for r in rows}
+    history = (Action.history.filter(id__in=by_pk, history_date__lte=end_of_day(as_at))
+               .order_by("id", "history_date", "history_id").values("id", "due_date", "history_date",
+                                                                     "history_change_reason"))
+    found, previous = {}, {}
+    for record in history:
+        earlier = previous.get(record["id"])
+        if (earlier is not None and record["due_date"] != earlier["due_date"]
+                and record["history_date"] > end_of_day(compare_date)):
+            found[record["id"]] = {"row": by_pk[record["id"]], "from": earlier["due_date"], "to": record["due_date"],
+                                   "reason": record["history_change_reason"] or "No reason recorded",
+                                   "kind": "Due date moved"}
+        previous[record["id"]] = record
+    for row in rows:
+        revised = row["revised_due"]
+        if row["pk"] not in found and revised and row["rag"] != RAG.BLUE and revised != row["due"]:
+            found[row["pk"]] = {"row": row, "from": row["due"], "to": revised, "kind": "Revised date forecast",
+                                "reason": row["update"].mitigation or row["update"].narrative}
+    return [found[r["pk"]] for r in rows if r["pk"] in found]
+
+
+def _milestones(plan_ids, compare_date, as_at, horizon) -> dict:
+    """Milestones still to come that fall due before the next meeting, and those achieved or missed since the last."""
+    ours = Milestone.objects.for_plans(plan_ids).select_related("action__theme__plan", "theme__plan", "lead")
+    due = ours.due_between(as_at, horizon).order_by("due_date", "pk")
+    done = ours.outcome_between(compare_date, as_at).order_by("outcome_date", "pk")
+    return {"due": list(due), "done": [{"milestone": m, "outcome": m.get_outcome_display(), "date": m.outcome_date}
+                                       for m in done]}
+
+
+def _shown(measure, value, status) -> str:
+    if status:
+        return MeasureValue.Status(status).label
+    if value is None:
+        return "No value"
+    suffix = "%" if measure.unit == Measure.Unit.PERCENT else ""
+    return f"{format_number(value)}{suffix}"
+
+
+def _measures(plan_ids, compare_date, as_at) -> dict:
+    """Each measure's latest figure known by the position date against its latest known at the comparison date
+    (Measure.objects.with_latest): a measure moved when that figure changed (a new period, or a correction).
+    Its rating and direction of travel are the dashboards' (latest against the previous stored value)."""
+    measures = list(Measure.objects.filter(plan__in=plan_ids).with_latest(as_at).select_related("plan", "theme")
+                    .order_by("plan__start", "plan_id", "theme__order", "order", "pk"))
+    then = {row["pk"]: row for row in Measure.objects.filter(plan__in=plan_ids).with_latest(compare_date)
+            .values("pk", "latest_value", "latest_status", "latest_period_end")}
+    moved = []
+    for measure in measures:
+        was = then.get(measure.pk, {})
+        now = (measure.latest_period_end, measure.latest_value, measure.latest_status)
+        before = (was.get("latest_period_end"), was.get("latest_value"), was.get("latest_status"))
+        if measure.latest_period_end is None or now == before:
+            continue
+        rating = MeasureRating(measure.measure_rag)
+        moved.append({"measure": measure, "period": measure.latest_period_end,
+                      "shown": _shown(measure, measure.latest_value, measure.latest_status),
+                      "previous_shown": _shown(measure, before[1], before[2]) if before[0] else "No value",
+                      "rating": rating, "rating_label": rating.label,
+                      "direction": next(d for d in Direction if d.code == measure.direction)})
+    return {"moved": moved, "count": len(measures)}
+
+
+def _impact(plan_ids, compare_date, as_at) -> list[dict]:
+    """Each theme's latest impact assessment by the position date; new ones since the last meeting marked."""
+    found = {}
+    # Counted as Theme.objects.with_latest_impact counts: assessed by the day and recorded by its end.
+    for assessment in (ImpactAssessment.objects.filter(theme__plan__in=plan_ids, assessed_on__lte=as_at,
+                                                       created_at__lte=end_of_day(as_at))
+                       .select_related("theme__plan").order_by("theme__plan__start", "theme__order", "-assessed_on",
+                                                               "-created_at", "-pk")):
+        found.setdefault(assessment.theme_id, assessment)
+    return [{"assessment": a, "theme": a.theme, "level": a.get_level_display(), "new": a.assessed_on > compare_date}
+            for a in found.values()]
+
+
+def _matters_arising(meeting) -> list:
+    """Open decisions, actions and recommendations carried forward from the board's earlier meetings."""
+    return list(LogItem.objects.matters_arising(meeting).exclude(meeting=meeting).select_related("meeting", "owner"))
+
+
+def _questions(context, actions) -> list[dict]:
+    """The questions for the board: the dashboards' rules (plans.questions) for each plan, then what the report's
+    own sections raise (Red with no recovery date, measures off target and worsening, impact not yet evident)."""
+    questions = []
+    for p in context["plans"]:
+        plan = p["plan"]
+        mine = [a for a in actions if a.theme.plan_id == plan.pk]
+        for result in questions_for_board(plan, as_at=context["as_at"], actions=mine):
+            if result.actions:
+                refs = ", ".join(a.reference for a in result.actions)
+                questions.append({"question": f"{result.title}: {_plural(len(result.actions), 'action')} in "
+                                              f"{plan.title} ({refs}).", "why": result.why})
+    for row in context["red"]:
+        if not row["revised_due"]:
+            questions.append({"question": f"Action {row['reference']} ({row['plan'].title}) is Red with no revised "
+                                          "date: when will it be delivered, and what help is needed?", "why": ""})
+    for item in context["measures_moved"]:
+        if item["rating"] == MeasureRating.RED and item["direction"].code == "worsening":
+            questions.append({"question": f"“{item['measure']}” is below target and worsening: what is being done?",
+                              "why": ""})
+    for item in context["impact"]:
+        if item["assessment"].level == ImpactAssessment.Level.NOT_YET_EVIDENT:
+            questions.append({"question": f"{item['theme'].plan.get_part_word_display()} {item['theme'].number}: "
+                                          "impact is not yet evident. Is anyone better off?", "why": ""})
+    return questions
+
+
+def _summary(context) -> list[str]:
+    """The first page in words as well as numbers."""
+    since = _day(context["compare_date"])
+    total = len(context["rows"])
+    counts = Counter(r["rag"] for r in context["rows"])
+    lines = [
+        f"{_plural(total, 'action')} in {_plural(len(context['plans']), 'plan')}, as at {_day(context['as_at'])}, "
+        f"compared with {context['compared_with']}.",
+        "By rating: " + ", ".join(f"{counts.get(rag.value, 0)} {rag.label}" for rag in SEVERITY) + ".",
+        f"{_plural(len(context['moved_to_red']), 'action')} moved to Red since {since}.",
+        f"{_plural(len(context['overdue']), 'action')} overdue.",
+        f"{_plural(len(context['revised']), 'action')} with a revised date.",
+        f"{_plural(len(context['completed']), 'action')} completed since {since}.",
+        f"{_plural(len(context['milestones_due']), 'milestone')} due before "
+        + (f"the next meeting on {_day(context['next_meeting'].position_date)}." if context["next_meeting"]
+           else f"{_day(context['horizon'])} (no next meeting is set)."),
+        f"{_plural(len(context['milestones_done']), 'milestone')} achieved or missed since {since}.",
+        f"{_plural(len(context['measures_moved']), 'Vital Sign')} moved since {since}, of "
+        f"{context['measures_count']}.",
+        f"{_plural(len(context['matters']), 'matter')} arising from the action log.",
+    ]
+    return lines
+
+
+def figures_from(context) -> dict:
+    """The figures the report shows, JSON-serialisable: what an issued pack stores and the live view diffs."""
+    def iso(day):
+        return day.isoformat() if day else None
+
+    return {
+        "as_at": iso(context["as_at"]),
+        "compare_date": iso(context["compare_date"]),
+        "plans": {str(p["plan"].pk): {"title": p["plan"].title, "counts": p["counts"]} for p in context["plans"]},
+        "actions": {
+            str(r["pk"]): {"reference": r["reference"], "plan": r["plan"].title, "theme": r["theme"].number,
+                           "rag": r["rag"], "due": iso(r["due"]), "revised_due": iso(r["revised_due"]),
+                           "update": r["update"].pk if r["update"] else None}
+            for r in context["rows"]
+        },
+        "moved_to_red": [r["pk"] for r in context["moved_to_red"]],
+        "overdue": [r["pk"] for r in context["overdue"]],
+        "completed": [r["pk"] for r in context["completed"]],
+        "milestones_due": [m.pk for m in context["milestones_due"]],
+        "milestones_done": {str(m["milestone"].pk): m["outcome"] for m in context["milestones_done"]},
+        "measures": {str(m["measure"].pk): {"name": str(m["measure"]), "period_end": iso(m["period"]),
+                                            "value": m["shown"], "rating": m["rating"].value}
+                     for m in context["measures_moved"]},
+        "impact": {str(i["theme"].pk): {"level": i["assessment"].level, "assessed_on": iso(i["assessment"].assessed_on)}
+                   for i in context["impact"]},
+        "matters_arising": [item.pk for item in context["matters"]],
+    }

@@ -1,0 +1,56 @@
+"""The highlight report of a meeting: the live page, and the same context as a PDF and a Word file."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from ..models import BoardPack, Meeting
+from ..packs import differences, live_context, render_docx, render_pdf
+from ..permissions import can_clerk
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def get_meeting(request, pk) -> Meeting:
+    """A meeting the user may see. select_related: the board, for headings, restriction and the clerk check."""
+    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("board"), pk=pk)
+
+
+def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def filename_for(meeting, extension: str, version: int | None = None) -> str:
+    stem = f"{meeting.board.slug}-{timezone.localtime(meeting.start):%Y-%m-%d}"
+    return f"{stem}-pack-v{version}.{extension}" if version else f"{stem}-report-live.{extension}"
+
+
+def report(request, pk):
+    """The live report, the packs issued for it and, against the current pack, what has changed since."""
+    meeting = get_meeting(request, pk)
+    context = live_context(meeting)
+    packs = list(BoardPack.objects.filter(meeting=meeting).select_related("issued_by__person")
+                 .defer("pdf", "docx").order_by("-version"))
+    for pack in packs:
+        person = getattr(pack.issued_by, "person", None)
+        pack.issuer_name = person.name if person else pack.issued_by.get_username()
+    current = next((p for p in packs if p.superseded_at is None), None)
+    return render(request, "governance/report.html", context | {
+        "packs": packs, "current_pack": current,
+        "differences": differences(current, context["figures"]) if current else [],
+        "can_issue": can_clerk(request.user, meeting.board),
+        "page_title": f"Highlight report: {meeting}",
+    })
+
+
+def report_pdf(request, pk):
+    meeting = get_meeting(request, pk)
+    return download(render_pdf(live_context(meeting)), PDF, filename_for(meeting, "pdf"))
+
+
+def report_docx(request, pk):
+    meeting = get_meeting(request, pk)
+    return download(render_docx(live_context(meeting)), DOCX, filename_for(meeting, "docx"))

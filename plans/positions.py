@@ -1,0 +1,436 @@
+"""A plan's position as at a day, and how it moved since a compare date: what a board reads first.
+
+Every read here runs a fixed number of queries whatever the number of actions and updates. The database
+works out each action's rating, due date in force and flags as at a date (one query per date, see
+ActionQuerySet.position_at); the totals and per-theme figures are then folded from those same rows, so
+the two can never disagree; the month-by-month mix folds one query of the plan's updates in order.
+
+The dashboard and the highlight report both read `plan_position(...)`, so they always say the same thing.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+
+from governance.models import Meeting
+from governance.querysets import DEFAULT_COMPARE_DAYS
+
+from .measures import MeasureRating
+from .models import Action, ImpactAssessment, Measure, ProgressUpdate, Theme
+from .querysets import end_of_day
+from .rag import RAG, SEVERITY
+
+# How many of the latest changes the position lists (the page links to each action for the rest).
+RECENT_CHANGES = 20
+
+
+# Dates ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PositionDates:
+    """The as-at and compare dates a position is read for, and where they came from (pages say so)."""
+
+    as_at: datetime.date
+    compare: datetime.date
+    compare_meeting: Meeting | None = None  # the board's previous meeting, when the compare date is its position date
+    compare_is_fallback: bool = False  # no earlier meeting (or no owning board): DEFAULT_COMPARE_DAYS earlier
+    opened_at_window_end: bool = False  # a history plan, opened at the last day of its window
+
+
+def position_dates(plan, *, today: datetime.date, as_at: datetime.date | None = None,
+                   compare: datetime.date | None = None) -> PositionDates:
+    """Fill in what the reader left out: as-at defaults to plan.default_as_at(today) (the end of a history
+    plan's window), compare to the owning board's previous meeting (MeetingQuerySet.comparison_date)."""
+    opened_at_end = False
+    if as_at is None:
+        as_at = plan.default_as_at(today)
+        opened_at_end = as_at != today
+    if compare is not None:
+        return PositionDates(as_at=as_at, compare=compare, opened_at_window_end=opened_at_end)
+    compare, meeting = Meeting.objects.comparison_date(plan.board, as_at)
+    return PositionDates(as_at=as_at, compare=compare, compare_meeting=meeting, compare_is_fallback=meeting is None,
+                         opened_at_window_end=opened_at_end)
+
+
+@dataclass(frozen=True)
+class MeetingLink:
+    """A board meeting offered as a quick link: its position date, compared with the meeting before it."""
+
+    meeting: Meeting
+    as_at: datetime.date
+    compare: datetime.date | None  # None for the board's first meeting: the page's default applies
+
+
+def meeting_links(plan, *, today: datetime.date, meetings=None) -> list[MeetingLink]:
+    """The owning board's meetings with a position date by `today` and within the plan's window where it is
+    known, newest first, each paired with the previous meeting's position date: one query. `meetings` is
+    the queryset to start from (a view passes Meeting.objects.visible_to(user))."""
+    if plan.board_id is None:
+        return []
+    meetings = (meetings if meetings is not None else Meeting.objects.all())
+    ordered = list(meetings.filter(board_id=plan.board_id).with_position_date().order_by("position_date_db", "start"))
+    start, end = plan.window_start, min(filter(None, [plan.window_end, today]))
+    links, previous = [], None
+    for meeting in ordered:
+        day = meeting.position_date_db
+        if day <= end and (start is None or day >= start):
+            links.append(MeetingLink(meeting=meeting, as_at=day, compare=previous))
+        previous = day
+    return list(reversed(links))
+
+
+# Counts -----------------------------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    """Actions counted by RAG (every rating, in scale order) with the flags a board asks about."""
+
+    counts: dict = field(default_factory=lambda: dict.fromkeys(RAG, 0))
+    overdue: int = 0
+    due_before_next_meeting: int = 0
+    needs_update: int = 0
+
+    def add(self, action) -> None:
+        """Count one action row of ActionQuerySet.position_at."""
+        self.counts[RAG(action.current_rag)] += 1
+        self.overdue += bool(action.is_overdue)
+        self.due_before_next_meeting += bool(action.is_due_before_next)
+        self.needs_update += bool(action.needs_update)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def complete(self) -> int:
+        return self.counts[RAG.BLUE]
+
+    @property
+    def share_complete(self) -> int | None:
+        """Blue as a whole percentage of all actions (None with no actions: nothing to share)."""
+        return round(100 * self.complete / self.total) if self.total else None
+
+    @property
+    def rows(self) -> list[tuple[RAG, int]]:
+        """(rating, count) in scale order, for templates and charts."""
+        return list(self.counts.items())
+
+    @property
+    def by_severity(self) -> list[tuple[RAG, int]]:
+        """(rating, count) worst first (rag.SEVERITY), the order the bars and tables read in."""
+        return [(rag, self.counts[rag]) for rag in SEVERITY]
+
+
+@dataclass
+class ThemePosition:
+    """One theme's figures as at the date, its latest impact assessment and its measures' RAG mix."""
+
+    theme: Theme  # annotated latest_impact_level and latest_impact_on (ThemeQuerySet.with_latest_impact)
+    tally: Tally = field(default_factory=Tally)
+    measure_mix: dict = field(default_factory=lambda: dict.fromkeys(MeasureRating, 0))
+
+    @property
+    def impact_level(self) -> str | None:
+        """The latest impact assessment's level as at the date (an ImpactAssessment.Level value), or None."""
+        return self.theme.latest_impact_level
+
+    @property
+    def impact_label(self) -> str:
+        level = self.impact_level
+        return ImpactAssessment.Level(level).label if level else "Not yet assessed"
+
+    @property
+    def impact_on(self) -> datetime.date | None:
+        return self.theme.latest_impact_on
+
+    @property
+    def measure_count(self) -> int:
+        return sum(self.measure_mix.values())
+
+    @property
+    def measure_rows(self) -> list[tuple[MeasureRating, int]]:
+        return list(self.measure_mix.items())
+
+
+# Movement ---------------------------------------------------------------------------------------------
+
+class Movement(models.TextChoices):
+    COMPLETED = "completed", "Completed"
+    NEW_RATING = "new_rating", "New rating"
+    IMPROVED = "improved", "Improved"
+    WORSE = "worse", "Worse"
+    UNCHANGED = "unchanged", "Unchanged"
+    ADDED = "added", "Added"
+
+
+# Arrows go with the words, never instead of them.
+MOVEMENT_ARROWS = {
+    Movement.COMPLETED: "✓", Movement.NEW_RATING: "★", Movement.IMPROVED: "↑", Movement.WORSE: "↓",
+    Movement.UNCHANGED: "→", Movement.ADDED: "+",
+}
+
+
+class MovementRule:
+    """How an action moved between the compare date and the as-at date:
+    *completed* (Blue now, not before); *new rating* (Not yet rated before, rated now); *improved* / *worse*
+    (by Red < Amber < Green; Blue to anything else is worse); *unchanged* (same rating, Not yet rated both
+    times included); *added* (not in the plan at the compare date).
+
+    A rated action cannot normally fall back to Not yet rated (updates are kept for ever); if one does, it
+    is worse: the board has lost sight of it."""
+
+    ORDER = {RAG.RED: 0, RAG.AMBER: 1, RAG.GREEN: 2}
+
+    @classmethod
+    def classify(cls, before: RAG | None, after: RAG) -> Movement:
+        if before is None:
+            return Movement.ADDED
+        before, after = RAG(before), RAG(after)
+        if after == RAG.BLUE and before != RAG.BLUE:
+            return Movement.COMPLETED
+        if before == after:
+            return Movement.UNCHANGED
+        if before == RAG.NOT_RATED:
+            return Movement.NEW_RATING
+        if before == RAG.BLUE or after == RAG.NOT_RATED:
+            return Movement.WORSE
+        return Movement.IMPROVED if cls.ORDER[after] > cls.ORDER[before] else Movement.WORSE
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    action: Action
+    before: RAG | None  # None: not in the plan at the compare date
+    after: RAG
+    kind: Movement
+
+    @property
+    def arrow(self) -> str:
+        return MOVEMENT_ARROWS[self.kind]
+
+
+def movement(plan, *, as_at: datetime.date, compare: datetime.date, actions=None) -> list[MovementRow]:
+    """Every action in the plan at `as_at` with its rating then and at `compare`: one query per date
+    (`actions` may pass the as-at rows already read, saving that one)."""
+    if actions is None:
+        actions = list(Action.objects.for_plan(plan).as_at(as_at).select_related("theme")
+                       .order_by("theme__order", "order", "pk"))
+    before = dict(Action.objects.for_plan(plan).as_at(compare).order_by().values_list("pk", "current_rag"))
+    rows = []
+    for action in actions:
+        was = RAG(before[action.pk]) if action.pk in before else None
+        now = RAG(action.current_rag)
+        rows.append(MovementRow(action=action, before=was, after=now, kind=MovementRule.classify(was, now)))
+    return rows
+
+
+def movement_counts(rows: list[MovementRow]) -> list[tuple[Movement, int]]:
+    """(movement, count) for every kind, in Movement order, zeros included."""
+    counts = dict.fromkeys(Movement, 0)
+    for row in rows:
+        counts[row.kind] += 1
+    return list(counts.items())
+
+
+# Updates, folded in order ----------------------------------------------------------------------------
+
+def plan_updates(plan, *, as_at: datetime.date) -> list:
+    """ONE query: every progress update of the plan's actions up to the end of `as_at`, oldest first per
+    action (the rows the questions for the board and the monthly mix fold over)."""
+    return list(
+        ProgressUpdate.objects.filter(action__theme__plan=plan, created_at__lte=end_of_day(as_at))
+        .order_by("action_id", "created_at", "pk")
+        .values_list("pk", "action_id", "created_at", "rag", "narrative", "mitigation", "author__person__name",
+                     "author__username", named=True)
+    )
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    """A progress update between the compare and as-at dates, with the rating it replaced."""
+
+    action: Action
+    when: datetime.datetime
+    before: RAG | None  # None: the action's first update
+    after: RAG
+    narrative: str
+    author: str
+
+
+def recent_changes(updates, *, actions, compare: datetime.date, limit: int = RECENT_CHANGES) -> list[RecentChange]:
+    """The newest `limit` updates after the end of the compare date (updates are already up to as-at)."""
+    by_pk = {action.pk: action for action in actions}
+    since = end_of_day(compare)
+    previous, found = {}, []
+    for update in updates:  # oldest first per action, so `previous` is the rating this one replaced
+        if update.created_at > since and update.action_id in by_pk:
+            found.append(RecentChange(
+                action=by_pk[update.action_id], when=update.created_at, before=previous.get(update.action_id),
+                after=RAG(update.rag), narrative=update.narrative,
+                author=update.author__person__name or update.author__username or "an import",
+            ))
+        previous[update.action_id] = RAG(update.rag)
+    found.sort(key=lambda change: change.when, reverse=True)
+    return found[:limit]
+
+
+@dataclass
+class MonthPoint:
+    """The mix at one point: the last day of a month (or the as-at date, for the month it falls in)."""
+
+    day: datetime.date
+    plan: dict  # RAG -> count
+    themes: dict  # theme pk -> {RAG: count}
+
+    @property
+    def label(self) -> str:
+        return self.day.strftime("%b %Y")
+
+    @property
+    def rows(self) -> list[tuple[RAG, int]]:
+        return list(self.plan.items())
+
+
+def month_points(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The last day of every month from start's to end's, the final one cut to `end`."""
+    points, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        points.append(min(datetime.date(year, month, calendar.monthrange(year, month)[1]), end))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return points
+
+
+def rag_mix_by_month(plan, *, as_at: datetime.date, actions, updates) -> list[MonthPoint]:
+    """The plan's and each theme's RAG mix month by month across its live window (up to `as_at`), folded from
+    the rows of one query of the plan's updates in order: never one query per month.
+
+    An action counts from the month end on or after it joined the plan; its rating at a point is that of its
+    latest update by the end of that London day, as on the dashboard itself."""
+    actions = list(actions)
+    start = plan.window_start or min((a.added_on for a in actions), default=None)
+    end = min(as_at, plan.window_end) if plan.window_end else as_at
+    if start is None or start > end:
+        return []
+    days = month_points(start, end)
+    cutoffs = [end_of_day(day) for day in days]
+    by_action = defaultdict(list)
+    for update in updates:
+        by_action[update.action_id].append(update)
+    points = [MonthPoint(day=day, plan=dict.fromkeys(RAG, 0), themes={}) for day in days]
+    for action in actions:
+        mine, seen, rating = by_action.get(action.pk, []), 0, RAG.NOT_RATED
+        for point, cutoff in zip(points, cutoffs, strict=True):
+            while seen < len(mine) and mine[seen].created_at <= cutoff:
+                rating = RAG(mine[seen].rag)
+                seen += 1
+            if action.added_on > point.day:
+                continue
+            point.plan[rating] += 1
+            point.themes.setdefault(action.theme_id, dict.fromkeys(RAG, 0))[rating] += 1
+    return points
+
+
+# Measures --------------------------------------------------------------------------------------------
+
+def measure_mixes(plan, *, as_at: datetime.date) -> dict:
+    """{theme pk or None: {MeasureRating: count}} of the plan's measures rated by their latest value known at
+    the end of `as_at` (MeasureQuerySet.rag_mix): one query."""
+    mixes = {}
+    for row in Measure.objects.for_plan(plan).rag_mix(by="theme", as_at=as_at):
+        mixes[row["theme"]] = {rating: row[f"{rating.value}_count"] for rating in MeasureRating}
+    return mixes
+
+
+# The whole position ----------------------------------------------------------------------------------
+
+@dataclass
+class PlanPosition:
+    """Everything the dashboard and the highlight report read about a plan at a date."""
+
+    plan: object
+    as_at: datetime.date
+    compare: datetime.date
+    next_meeting: Meeting | None
+    due_before: datetime.date  # "due before the next meeting" counts due dates before this day
+    totals: Tally
+    themes: list[ThemePosition]
+    plan_measure_mix: dict  # MeasureRating -> count, every measure of the plan (themed or not)
+    actions: list[Action]  # the rows at as_at, in plan order, with current_rag, due_in_force and the flags
+    movement: list[MovementRow]
+    movement_counts: list[tuple[Movement, int]]
+    recent_changes: list[RecentChange]
+    months: list[MonthPoint]
+    questions: list = field(default_factory=list)  # plans.questions.QuestionResult
+
+    @property
+    def plan_measure_rows(self) -> list:
+        """(MeasureRating, count) of every measure of the plan, zeros included."""
+        return list(self.plan_measure_mix.items())
+
+    @property
+    def plan_measure_count(self) -> int:
+        return sum(self.plan_measure_mix.values())
+
+    @property
+    def next_meeting_is_fallback(self) -> bool:
+        return self.next_meeting is None
+
+    @property
+    def questions_found(self) -> list:
+        """The questions for the board that found at least one action."""
+        return [question for question in self.questions if question.actions]
+
+    @property
+    def questions_clear(self) -> list:
+        """The questions checked that found nothing (pages list them too: checked, not forgotten)."""
+        return [question for question in self.questions if not question.actions]
+
+    @property
+    def moved(self) -> list[MovementRow]:
+        """The movement rows other than unchanged: what the board reads first."""
+        return [row for row in self.movement if row.kind != Movement.UNCHANGED]
+
+
+def plan_position(plan, *, as_at: datetime.date, compare: datetime.date) -> PlanPosition:
+    """The plan as at `as_at`, moved since `compare`. Eight queries whatever the size of the plan: next meeting,
+    actions at as_at (with flags), themes (with their latest impact), measures' RAG mix, ratings at compare,
+    updates up to as_at, and what the questions for the board read (action history, last meeting)."""
+    from .questions import questions_for_board
+
+    next_meeting = Meeting.objects.next_meeting(plan.board, as_at)
+    due_before = (timezone.localdate(next_meeting.start) if next_meeting
+                  else as_at + datetime.timedelta(days=DEFAULT_COMPARE_DAYS))
+    actions = list(Action.objects.for_plan(plan).position_at(as_at, due_before=due_before)
+                   .select_related("lead").order_by("theme__order", "order", "pk"))
+
+    themes = {theme.pk: ThemePosition(theme=theme)
+              for theme in Theme.objects.filter(plan=plan).with_latest_impact(as_at).order_by("order", "pk")}
+    totals = Tally()
+    for row in themes.values():
+        row.theme.plan = plan  # so naming a theme (or an action's theme) never queries its plan again
+    for action in actions:
+        action.theme = themes[action.theme_id].theme
+        totals.add(action)
+        themes[action.theme_id].tally.add(action)
+
+    plan_mix = dict.fromkeys(MeasureRating, 0)
+    for theme_pk, mix in measure_mixes(plan, as_at=as_at).items():
+        for rating, count in mix.items():
+            plan_mix[rating] += count
+        if theme_pk in themes:
+            themes[theme_pk].measure_mix = mix
+
+    moved = movement(plan, as_at=as_at, compare=compare, actions=actions)
+    updates = plan_updates(plan, as_at=as_at)
+    return PlanPosition(
+        plan=plan, as_at=as_at, compare=compare, next_meeting=next_meeting, due_before=due_before, totals=totals,
+        themes=list(themes.values()), plan_measure_mix=plan_mix, actions=actions, movement=moved,
+        movement_counts=movement_counts(moved),
+        recent_changes=recent_changes(updates, actions=actions, compare=compare),
+        months=rag_mix_by_month(plan, as_at=as_at, actions=actions, updates=updates),
+        questions=questions_for_board(plan, as_at=as_at, actions=actions, updates=updates),
+    )
