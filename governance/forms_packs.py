@@ -10,6 +10,7 @@ PARAGRAPHS = BoardPack._meta.get_field("exemption_paragraph").choices
 
 
 class IssuePackForm(GovukFormMixin, forms.Form):
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reason = forms.CharField(
         label="Reason for issuing", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when a pack has been issued before: say what has changed. Kept with the new version.",

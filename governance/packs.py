@@ -6,6 +6,7 @@ words what has changed since (late updates, due-date corrections, actions moved 
 corrections).
 """
 
+import base64
 import datetime
 import hashlib
 import io
@@ -28,6 +29,9 @@ from .permissions import can_clerk
 from .report import build_report
 
 PACK_CSS = Path(__file__).resolve().parent / "static" / "governance" / "pack.css"
+# WeasyPrint does not apply the document's stylesheet inside inline SVG, so in the PDF each chart is an image
+# carrying this stylesheet (the chart colours of frontend/app.scss, keyed by the TAG_CLASSES classes).
+CHART_CSS = Path(__file__).resolve().parent / "static" / "governance" / "pack-charts.css"
 
 
 def _display_name(user) -> str:
@@ -39,10 +43,20 @@ def render_pdf(context: dict) -> bytes:
     """A4, cover and contents, running header, "Page N of M", tagged PDF/UA-1 with bookmarks from headings."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string("governance/report_pdf.html", context | {"service_name": settings.SERVICE_NAME})
+    plans = [p | {"chart_src": chart_image(p["chart"])} for p in context["plans"]]
+    html = render_to_string("governance/report_pdf.html",
+                            context | {"plans": plans, "service_name": settings.SERVICE_NAME})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[CSS(filename=str(PACK_CSS))], pdf_variant="pdf/ua-1",
     )
+
+
+def chart_image(svg: str) -> str:
+    """An inline SVG chart as a data: URI whose own <style> colours it: still vector in the PDF."""
+    style = f"<style>{CHART_CSS.read_text()}</style>"
+    opening = svg.index(">") + 1
+    document = svg[:opening] + style + svg[opening:]
+    return "data:image/svg+xml;base64," + base64.b64encode(document.encode()).decode()
 
 
 def _repeat_header(row) -> None:
@@ -100,8 +114,12 @@ def render_docx(context: dict) -> bytes:
     else:
         document.add_paragraph("Live report: not an issued pack, and its figures can change.")
     if context.get("restricted"):
-        document.add_paragraph(f"Not for publication: exempt information under paragraph {context['exemption_paragraph']} "
-                               "of Schedule 12A to the Local Government Act 1972.", style="Intense Quote")
+        paragraph = context["exemption_paragraph"]
+        document.add_paragraph("Not for publication: exempt information under "
+                               + (f"paragraph {paragraph} of " if paragraph else "")
+                               + "Schedule 12A to the Local Government Act 1972"
+                               + ("" if paragraph else " (the board has not recorded which paragraph)") + ".",
+                               style="Intense Quote")
 
     document.add_heading("Summary", level=1)
     for line in context["summary"]:
@@ -230,12 +248,24 @@ class RestrictedNeedsParagraphRule:
                 code="paragraph_required")
 
 
+class StaleIssueRule:
+    """The clerk issues what they saw: a form opened when version n was current refuses to issue once someone
+    else has issued n+1 (two clicks, or two clerks, at once make one new version, not two)."""
+
+    @staticmethod
+    def check(*, based_on_version: int | None, current: int):
+        if based_on_version is not None and based_on_version != current:
+            raise ValidationError(f"Version {current} of this pack was issued while you had the form open: "
+                                  "read it before issuing another.", code="stale_issue")
+
+
 def issue_pack(*, meeting: Meeting, user, reason: str = "", restricted: bool | None = None,
-               exemption_paragraph: int | None = None) -> BoardPack:
+               exemption_paragraph: int | None = None, based_on_version: int | None = None) -> BoardPack:
     """Freeze the report as version n+1: PDF and Word bytes, their SHA-256 hashes and the figures, in one
     transaction that supersedes the current version. Board members are emailed a link.
 
-    `restricted` and `exemption_paragraph` default to the board's. Raises PermissionDenied unless the user is
+    `restricted` and `exemption_paragraph` default to the board's. `based_on_version` is the latest version when
+    the form was opened (0 for none): if another was issued since, nothing is issued. Raises PermissionDenied unless the user is
     the board's clerk or an admin, ValidationError for a broken rule.
     """
     if not can_clerk(user, meeting.board):
@@ -249,7 +279,9 @@ def issue_pack(*, meeting: Meeting, user, reason: str = "", restricted: bool | N
         with transaction.atomic():
             # Lock the meeting row so two clerks issuing at once take turns (PostgreSQL; SQLite serialises writers).
             Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-            version = (BoardPack.objects.filter(meeting=meeting).aggregate(n=Max("version"))["n"] or 0) + 1
+            current = BoardPack.objects.filter(meeting=meeting).aggregate(n=Max("version"))["n"] or 0
+            StaleIssueRule.check(based_on_version=based_on_version, current=current)
+            version = current + 1
             ReissueNeedsReasonRule.check(version=version, reason=reason)
             context = build_report(meeting) | {
                 "issue": {"version": version, "issued_at": timezone.localtime(now), "issued_by": _display_name(user),
@@ -320,6 +352,9 @@ def differences(pack: BoardPack, live: dict) -> list[str]:
         else:
             lines.append(f"Action {was['reference']} ({was['plan']}) is no longer in the plans this meeting considers "
                          f"as at {now['as_at']}: it is now {action.reference} in {action.theme.plan.title}.")
+    # One query for the updates behind every changed rating, however many changed.
+    late = ProgressUpdate.objects.in_bulk([is_now["update"] for pk, is_now in new.items() if is_now.get("update")
+                                           and pk in old and is_now.get("update") != old[pk].get("update")])
     for pk, is_now in new.items():
         was = old.get(pk)
         if was is None:
@@ -331,7 +366,7 @@ def differences(pack: BoardPack, live: dict) -> list[str]:
         if was["reference"] != is_now["reference"]:
             lines.append(f"Action {was['reference']} is now numbered {is_now['reference']}.")
         if was["rag"] != is_now["rag"] or was.get("update") != is_now.get("update"):
-            lines.append(_late_update_line(was, is_now, issued_on))
+            lines.append(_late_update_line(was, is_now, issued_on, late.get(is_now.get("update"))))
         if was["due"] != is_now["due"]:
             lines.append(f"Action {is_now['reference']}: the due date in force is now {is_now['due'] or 'none'}; "
                          f"the pack showed {was['due'] or 'none'} (a later correction of the due date).")
@@ -360,8 +395,7 @@ def differences(pack: BoardPack, live: dict) -> list[str]:
     return lines
 
 
-def _late_update_line(was: dict, is_now: dict, issued_on: str) -> str:
-    update = ProgressUpdate.objects.filter(pk=is_now.get("update")).first() if is_now.get("update") else None
+def _late_update_line(was: dict, is_now: dict, issued_on: str, update) -> str:
     rating = f"rated {RAG(is_now['rag']).label} (the pack showed {RAG(was['rag']).label})"
     if update is not None and timezone.localdate(update.recorded_at) > timezone.localdate(update.created_at):
         return (f"Action {is_now['reference']} is now {rating}: an update applying from "

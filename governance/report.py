@@ -10,13 +10,15 @@ import datetime
 from collections import Counter
 
 from django.db.models import Q, Subquery
+from django.utils import timezone
 
 from plans.measures import Direction, MeasureRating
 from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan, ProgressUpdate
 from plans.querysets import end_of_day, latest_updates
 from plans.questions import questions_for_board
 from plans.rag import RAG, SEVERITY
-from ui.charts import element, format_number, svg_document, text
+from plans.templatetags.dashboard import rag_segments
+from ui.charts import format_number, stacked_bar
 
 from .models import LogItem, Meeting
 
@@ -61,30 +63,9 @@ def plans_considered(meeting: Meeting, as_at: datetime.date) -> list[Plan]:
 
 
 def _rag_bar(counts: dict, *, title: str) -> str:
-    """A stacked bar of actions by rating, each segment labelled with its count and word (never colour alone)."""
-    from plans.rag import TAG_CLASSES
-
-    total = sum(counts.values()) or 1
-    width, height, x = 480, 28, 0.0
-    children = []
-    for rag in SEVERITY:
-        n = counts.get(rag.value, 0)
-        if not n:
-            continue
-        w = width * n / total
-        children.append(element(
-            "g", {"class": f"app-rag-segment {TAG_CLASSES[rag]}".strip()},
-            element("rect", {"x": round(x, 1), "y": 0, "width": round(w, 1), "height": height, "fill": "currentColor"}),
-            element("rect", {"x": round(x, 1), "y": 0, "width": round(w, 1), "height": height, "fill": "none",
-                             "stroke": "#ffffff", "stroke-width": 1}),
-        ))
-        if w >= 24:
-            children.append(text(x + w / 2, height / 2 + 4, str(n), text_anchor="middle", class_="app-rag-segment__label",
-                                 fill="#ffffff"))
-        x += w
-    desc = ", ".join(f"{RAG(rag).label}: {n}" for rag, n in counts.items() if n) or "No actions"
-    return svg_document(title=title, desc=desc, width=width, height=height, children=children,
-                        css_class="app-chart app-rag-bar")
+    """The dashboards' stacked RAG bar (a pattern, a word and a count on every segment, never colour alone)."""
+    desc = "; ".join(f"{rag.label}: {counts.get(rag.value, 0)}" for rag in SEVERITY) + "."
+    return stacked_bar(rag_segments(counts), title=title, desc=desc, width=600)
 
 
 def _counts(rows) -> dict:
@@ -273,6 +254,14 @@ def _questions(context, actions) -> list[dict]:
     return questions
 
 
+def _next_meeting_words(meeting) -> str:
+    """The next meeting by the day its figures close: its papers date when that is earlier than the meeting."""
+    day = timezone.localdate(meeting.start)
+    if meeting.position_date == day:
+        return f"the next meeting on {_day(day)}"
+    return f"the next meeting's papers date, {_day(meeting.position_date)} (meeting on {_day(day)})"
+
+
 def _summary(context) -> list[str]:
     """The first page in words as well as numbers."""
     since = _day(context["compare_date"])
@@ -287,7 +276,7 @@ def _summary(context) -> list[str]:
         f"{_plural(len(context['revised']), 'action')} with a revised date.",
         f"{_plural(len(context['completed']), 'action')} completed since {since}.",
         f"{_plural(len(context['milestones_due']), 'milestone')} due before "
-        + (f"the next meeting on {_day(context['next_meeting'].position_date)}." if context["next_meeting"]
+        + (_next_meeting_words(context["next_meeting"]) + "." if context["next_meeting"]
            else f"{_day(context['horizon'])} (no next meeting is set)."),
         f"{_plural(len(context['milestones_done']), 'milestone')} achieved or missed since {since}.",
         f"{_plural(len(context['measures_moved']), 'Vital Sign')} moved since {since}, of "

@@ -194,11 +194,31 @@ class ThemeRecommendationFactory(factory.django.DjangoModelFactory):
     code_as_printed = factory.LazyAttribute(lambda o: o.recommendation.code)
 
 
+def restore_roles():
+    """Re-make the role groups as the roles migrations do: a transactional test's flush empties every table,
+    rows that migrations made included, and later tests still need the roles."""
+    import importlib
+
+    from django.apps import apps
+
+    # The migrations set each app's models_module to None when done, as suits their historical registry;
+    # on the live registry keep what Django had.
+    modules = {config.label: config.models_module for config in apps.get_app_configs()}
+    try:
+        importlib.import_module("governance.migrations.0003_roles").create_roles(apps, None)
+        importlib.import_module("governance.migrations.0005_roles_for_new_models").grant(apps, None)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = modules[config.label]
+
+
 def user_in_role(role, **kwargs):
-    """A login in one of the three role groups made by the roles migration."""
+    """A login in one of the role groups made by the roles migration."""
     from django.contrib.auth.models import Group
 
     user = UserFactory(**kwargs)
+    if not Group.objects.filter(name=role).exists():
+        restore_roles()
     user.groups.add(Group.objects.get(name=role))
     return user
 

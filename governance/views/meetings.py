@@ -51,6 +51,11 @@ def meeting_detail(request, pk):
     })
 
 
+def _posted(request):
+    """The submitted data on a POST (even an empty one, so its errors show), None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _people_for(user, meeting):
     """Everyone who can be recorded, the board's members at the meeting first (then by name)."""
     seated = Membership.objects.filter(board_id=meeting.board_id, person=OuterRef("pk")).current(
@@ -63,7 +68,7 @@ def attendance(request, pk):
     """Record who attended, sent apologies or declared an interest. 403 for anyone but the clerk and admins."""
     meeting = get_meeting_for_clerk(request, pk)
     people = _people_for(request.user, meeting)
-    form = AttendanceForm(request.POST or None, people=people)
+    form = AttendanceForm(_posted(request), people=people)
     if request.method == "POST" and form.is_valid() and save_with_service(form, record_attendance, meeting=meeting,
                                                                 user=request.user):
         messages.success(request, f"Attendance of {form.cleaned_data['person'].name} recorded.")
@@ -80,7 +85,7 @@ def attendance(request, pk):
 def add_item(request, pk):
     """Add a decision, action or recommendation to the meeting's log. 403 for anyone but the clerk and admins."""
     meeting = get_meeting_for_clerk(request, pk)
-    form = LogItemForm(request.POST or None, people=_people_for(request.user, meeting))
+    form = LogItemForm(_posted(request), people=_people_for(request.user, meeting))
     if request.method == "POST" and form.is_valid() and save_with_service(form, add_log_item, meeting=meeting,
                                                                 user=request.user):
         messages.success(request, "Added to the action log.")
@@ -93,7 +98,7 @@ def add_item(request, pk):
 def update_item(request, pk):
     """Append an update to a log item and set its status. 403 for anyone but the clerk and admins."""
     item = get_log_item_for_clerk(request, pk)
-    form = LogItemUpdateForm(request.POST or None, initial={"status": item.status})
+    form = LogItemUpdateForm(_posted(request), initial={"status": item.status})
     if request.method == "POST" and form.is_valid() and save_with_service(form, update_log_item, item=item, user=request.user):
         messages.success(request, "Action log item updated.")
         return redirect(f"{item.meeting.get_absolute_url()}#log-item-{item.pk}")
@@ -110,7 +115,8 @@ def response(request, pk):
     if item.kind != LogItem.Kind.RECOMMENDATION:
         messages.error(request, "Only a recommendation to the executive has a response.")
         return redirect(f"{item.meeting.get_absolute_url()}#log-item-{item.pk}")
-    form = ResponseForm(request.POST or None, initial={"response": item.response, "received_on": item.response_received})
+    form = ResponseForm(_posted(request),
+                        initial={"response": item.response, "received_on": item.response_received})
     if request.method == "POST" and form.is_valid() and save_with_service(form, record_response, item=item, user=request.user):
         messages.success(request, "The executive's response is recorded.")
         return redirect(f"{item.meeting.get_absolute_url()}#log-item-{item.pk}")

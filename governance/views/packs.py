@@ -16,7 +16,7 @@ from .report import DOCX, PDF, download, filename_for, get_meeting
 def issue_pack(request, pk):
     """The clerk or an admin freezes the report as the next version. 403 before the form is read."""
     meeting = get_meeting_for_clerk(request, pk)
-    has_pack = BoardPack.objects.filter(meeting=meeting).exists()
+    latest = BoardPack.objects.filter(meeting=meeting).order_by("-version").values_list("version", flat=True).first()
     if request.method == "POST":
         form = IssuePackForm(request.POST)
         if form.is_valid():
@@ -24,7 +24,8 @@ def issue_pack(request, pk):
             try:
                 pack = issue_pack_service(meeting=meeting, user=request.user, reason=data["reason"],
                                           restricted=data["restricted"],
-                                          exemption_paragraph=data["exemption_paragraph"])
+                                          exemption_paragraph=data["exemption_paragraph"],
+                                          based_on_version=data["based_on_version"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -32,10 +33,10 @@ def issue_pack(request, pk):
                                           "emailed a link.")
                 return redirect("governance:report", pk=meeting.pk)
     else:
-        form = IssuePackForm(initial={"restricted": meeting.board.packs_restricted,
+        form = IssuePackForm(initial={"based_on_version": latest or 0, "restricted": meeting.board.packs_restricted,
                                       "exemption_paragraph": meeting.board.exemption_paragraph})
     return render(request, "governance/pack_issue.html", {
-        "meeting": meeting, "board": meeting.board, "form": form, "has_pack": has_pack,
+        "meeting": meeting, "board": meeting.board, "form": form, "has_pack": bool(latest),
         "page_title": f"Issue the pack: {meeting}",
     })
 

@@ -3,7 +3,6 @@
 from django import template
 from django.utils.html import format_html
 
-from plans.measures import MeasureRating
 from plans.positions import MOVEMENT_ARROWS, Movement
 from plans.rag import RAG, SEVERITY, TAG_CLASSES
 from ui import charts
@@ -65,10 +64,3 @@ def movement_label(kind):
     return format_html('<span class="app-movement app-movement--{}"><span aria-hidden="true">{}</span> {}</span>',
                        kind.value.replace("_", "-"), MOVEMENT_ARROWS[kind], kind.label)
 
-
-@register.simple_tag
-def measure_rating_tag(rating):
-    """A measure's rating as a tag with its word; No target is grey like Not yet rated."""
-    rating = MeasureRating(rating)
-    css = TAG_CLASSES[RAG.NOT_RATED] if rating is MeasureRating.NO_TARGET else TAG_CLASSES[RAG(rating.value)]
-    return format_html('<strong class="govuk-tag {} app-rag-tag">{}</strong>', css, rating.label)

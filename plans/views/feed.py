@@ -12,8 +12,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ..feed import BadDate, csv_rows, parse_as_at, position
 from ..models import Plan
-from ..position import BadDate, csv_rows, parse_as_at, position
 
 FORMATS = ("json", "csv")
 

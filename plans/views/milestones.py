@@ -30,7 +30,7 @@ def milestone_outcome(request, pk):
     milestone = _get_milestone_for_outcome(request, pk)
     back = _back_to(request, milestone)
     initial = {"outcome": milestone.outcome or None, "on": milestone.outcome_date, "note": milestone.outcome_note}
-    form = MilestoneOutcomeForm(request.POST or None, initial=initial)
+    form = MilestoneOutcomeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid() and save_with_service(
             form, record_milestone_outcome, milestone=milestone, user=request.user):
         messages.success(request, f"Milestone recorded as {milestone.get_outcome_display().lower()}.")

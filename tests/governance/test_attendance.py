@@ -9,9 +9,6 @@ from django.urls import reverse
 from governance.models import Attendance
 from governance.services import record_attendance
 from tests import factories as f
-from tests.plans import conftest as plans_conftest
-
-cast = plans_conftest.cast  # the fixed cast, shared with the plans tests
 
 pytestmark = pytest.mark.django_db
 

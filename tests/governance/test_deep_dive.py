@@ -8,9 +8,6 @@ from django.urls import reverse
 from governance.models import AgendaItem, Board, Meeting
 from plans.models import Theme
 from tests import factories as f
-from tests.plans import conftest as plans_conftest
-
-cast = plans_conftest.cast  # the fixed cast, shared with the plans tests
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,6 @@ from django.urls import reverse
 from governance.models import LogItem
 from governance.services import add_log_item, record_response, update_log_item
 from tests import factories as f
-from tests.plans import conftest as plans_conftest
-
-cast = plans_conftest.cast  # the fixed cast, shared with the plans tests
 
 pytestmark = pytest.mark.django_db
 

@@ -3,12 +3,14 @@
 import datetime
 import hashlib
 import io
+import threading
 
 import docx
 import pypdf
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from governance.models import BoardPack
@@ -27,7 +29,8 @@ def pdf_text(content: bytes) -> str:
 
 def test_the_clerk_issues_version_1_with_bytes_hashes_and_figures(client, world):
     client.force_login(world.clerk.user)
-    response = client.post(reverse("governance:issue_pack", args=[world.meeting.pk]), {"reason": ""})
+    response = client.post(reverse("governance:issue_pack", args=[world.meeting.pk]),
+                           {"reason": "", "based_on_version": "0"})
     assert response.status_code == 302
     pack = BoardPack.objects.get(meeting=world.meeting)
     assert pack.version == 1 and pack.superseded_at is None and pack.issued_by == world.clerk.user
@@ -72,7 +75,8 @@ def test_issuing_again_needs_a_reason_and_keeps_the_old_version(client, world):
         issue_pack(meeting=world.meeting, user=world.admin, reason="  ")
     assert "reason" in refused.value.message_dict
     client.force_login(world.clerk.user)
-    response = client.post(reverse("governance:issue_pack", args=[world.meeting.pk]), {"reason": ""})
+    response = client.post(reverse("governance:issue_pack", args=[world.meeting.pk]),
+                           {"reason": "", "based_on_version": "1"})
     assert "Give the reason for issuing a new version of the pack" in response.content.decode()
     second = issue_pack(meeting=world.meeting, user=world.admin, reason="Corrected the measure")
     first.refresh_from_db()
@@ -157,12 +161,12 @@ def test_the_issue_form_requires_a_paragraph_when_restricted(client, world):
     client.force_login(world.clerk.user)
     url = reverse("governance:issue_pack", args=[world.meeting.pk])
     assert 'checked' in client.get(url).content.decode()  # restricted by default where the board says so
-    response = client.post(url, {"restricted": "on", "exemption_paragraph": ""})
+    response = client.post(url, {"restricted": "on", "exemption_paragraph": "", "based_on_version": "0"})
     assert "Choose the paragraph of Schedule 12A" in response.content.decode()
     assert not BoardPack.objects.exists()
     with pytest.raises(ValidationError):
         issue_pack(meeting=world.meeting, user=world.admin)  # the board names no paragraph
-    client.post(url, {"restricted": "on", "exemption_paragraph": "1"})
+    client.post(url, {"restricted": "on", "exemption_paragraph": "1", "based_on_version": "0"})
     assert BoardPack.objects.get().exemption_paragraph == 1
 
 
@@ -210,3 +214,43 @@ def test_the_action_page_shows_both_dates_of_a_late_update(client, world):
     assert response.status_code == 302
     page = client.get(reverse("plans:action", args=[action.pk])).content.decode()
     assert "(applies from 8 July 2024; entered late, on" in page
+
+
+def test_a_form_opened_before_another_issue_issues_nothing(client, world):
+    issue_pack(meeting=world.meeting, user=world.admin, based_on_version=0)
+    with pytest.raises(ValidationError, match="Version 1 of this pack was issued while you had the form open"):
+        issue_pack(meeting=world.meeting, user=world.admin, reason="Again", based_on_version=0)
+    client.force_login(world.clerk.user)
+    response = client.post(reverse("governance:issue_pack", args=[world.meeting.pk]),
+                           {"reason": "Double click", "based_on_version": "0"})
+    assert "was issued while you had the form open" in response.content.decode()
+    assert BoardPack.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_issues_at_the_same_moment_make_one_new_version(world):
+    """Two threads, two connections, both from a form showing no pack: one issues version 1, the other is
+    refused (it would be version 2, which needs a reason; and its form is stale)."""
+    both_ready = threading.Barrier(2)
+    outcomes = []
+
+    def issue():
+        try:
+            both_ready.wait()
+            outcomes.append(issue_pack(meeting=world.meeting, user=world.admin, reason="Same moment",
+                                       based_on_version=0).version)
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        except Exception as error:  # noqa: BLE001 - the assertions below show it
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str)[0] == 1, outcomes
+    assert "issued" in sorted(outcomes, key=str)[1], outcomes
+    assert list(BoardPack.objects.values_list("version", flat=True)) == [1]

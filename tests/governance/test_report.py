@@ -1,5 +1,6 @@
 """The highlight report: one context for the page, the PDF and the Word file, against known data."""
 
+import datetime
 import io
 import json
 
@@ -42,7 +43,7 @@ def test_the_summary_says_in_words_what_moved(world):
     assert "1 action moved to Red since 12 June 2024." in summary
     assert "1 action overdue." in summary
     assert "1 action completed since 12 June 2024." in summary
-    assert "1 milestone due before the next meeting on 21 August 2024." in summary
+    assert "1 milestone due before the next meeting's papers date, 21 August 2024 (meeting on 28 August 2024)." in summary
     assert "1 Vital Sign moved since 12 June 2024, of 2." in summary
     assert "By rating: 1 Red, 1 Amber, 0 Not yet rated, 2 Green, 1 Blue." in summary
 
@@ -154,3 +155,37 @@ def test_a_meeting_with_no_earlier_meeting_compares_with_28_days_before(world):
     assert report["compare_meeting"] is None
     assert str(report["compare_date"]) == "2024-05-15"
     assert "28 days earlier" in report["summary"][0]
+
+
+def _grow(world, n):
+    """n more of everything the report lists, so a query count that grows with the data shows up."""
+    from governance.models import LogItem
+    from tests import factories as f
+
+    for i in range(n):
+        action = report_world.loaded(theme=world.theme, reference=f"9.{i}", lead=world.lead,
+                                     due_date=datetime.date(2024, 6, 1))
+        report_world.rate(action, "red", datetime.date(2024, 7, 1), revised_due_date=datetime.date(2024, 12, 1))
+        f.MilestoneFactory(action=action, due_date=datetime.date(2024, 8, 1))
+        measure = f.MeasureFactory(theme=world.theme, target=50)
+        f.MeasureValueFactory(measure=measure, period_end=datetime.date(2024, 6, 30), value=40,
+                              entered_at=report_world.at(datetime.date(2024, 7, 2)))
+        LogItem.objects.create(meeting=world.previous, text=f"Open item {i}")
+
+
+def test_the_report_page_runs_a_fixed_number_of_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.packs import issue_pack
+
+    issue_pack(meeting=world.meeting, user=world.admin)  # so the page also diffs against a pack
+    client.force_login(world.member.user)
+    url = reverse("governance:report", args=[world.meeting.pk])
+    counts = []
+    for n in (0, 3):
+        _grow(world, n)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -13,9 +13,6 @@ from django.utils import timezone
 from governance import tokens
 from governance.models import ApiToken
 from tests import factories as f
-from tests.plans import conftest as plans_conftest
-
-cast = plans_conftest.cast  # the fixed cast, shared with the plans tests
 
 
 def feed_url(cast):

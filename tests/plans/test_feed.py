@@ -51,8 +51,8 @@ def test_the_layout_has_its_keys_in_the_documented_order(signed_in, cast):
 def test_as_at_a_past_day_counts_the_ratings_and_due_dates_of_that_day(signed_in, cast):
     plan = cast.plan
     theme = cast.action.theme
-    other_theme = f.ThemeFactory(plan=plan, number="3b", title="Youth justice", order=99)
-    moved = f.ActionFactory(theme=theme, reference="1.2", due_date=datetime.date(2024, 3, 31), order=2)
+    other_theme = f.ThemeFactory(plan=plan, number="3b", title="Youth justice", order=theme.order + 1)
+    moved = f.ActionFactory(theme=theme, reference="1.2", due_date=datetime.date(2024, 3, 31), order=cast.action.order + 1)
     record = moved.history.get()
     record.history_date = at(datetime.date(2024, 1, 1))
     record.save()

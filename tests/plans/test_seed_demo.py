@@ -33,8 +33,8 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # seed_demo set
 def snapshot():
     return (
         sorted(get_user_model().objects.values_list("pk", "username")),
-        sorted(ProgressUpdate.objects.values_list("action_id", "created_at", "rag", "narrative", "mitigation",
-                                                  "revised_due_date")),
+        sorted(ProgressUpdate.objects.values_list("action_id", "created_at", "recorded_at", "rag", "narrative",
+                                                  "mitigation", "revised_due_date")),
         sorted(Action.objects.values_list("pk", "lead_id", "due_date", "version")),
         sorted(Action.history.values_list("id", "history_date", "history_change_reason", "lead_id", "due_date")),
         sorted(Meeting.objects.values_list("pk", "start", "papers_deadline", "is_demo", "note")),

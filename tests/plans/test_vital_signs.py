@@ -156,3 +156,23 @@ def test_the_measure_page_offers_entry_to_its_owner(client, cast, measures):
     client.force_login(cast.lead.user)
     html = client.get(measures["timeliness"].get_absolute_url()).content.decode()
     assert reverse("plans:measure_value", args=[measures["timeliness"].pk]) in html
+
+
+def test_the_measure_page_runs_a_fixed_number_of_queries(client, cast, measures, django_assert_max_num_queries):
+    measure = measures["timeliness"]
+    client.force_login(cast.board.user)
+    client.get(measure.get_absolute_url())
+    for period in range(3, 10):
+        record_measure_value(measure=measure, period_end=datetime.date(2024, 3, 31) + datetime.timedelta(91 * period),
+                             value=Decimal(period), entered_by=cast.lead.user)
+    # session, user, the measure with its rating, its recommendations, its values, their history, the
+    # permission look-ups (person, groups, theme leads)
+    with django_assert_max_num_queries(11):
+        response = client.get(measure.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_measures_of_the_whole_plan_have_their_own_group(client, cast, measures):
+    f.MeasureFactory(theme=None, plan=cast.plan, name="Children's overall outcomes")
+    html = page(client, cast.board.user, cast.plan).content.decode()
+    assert "Measures of the whole plan" in html and "Children&#x27;s overall outcomes" in html
