@@ -19,22 +19,26 @@ def is_admin(user) -> bool:
     return user.is_active and (user.is_superuser or user.groups.filter(name="Admin").exists())
 
 
-def can_update_action(user, action) -> bool:
-    """Admins, and officers who lead or support the action or lead its theme. Board members never."""
+def _admin_or_officer(user, permission: str, is_theirs) -> bool:
+    """The shape of every officer rule: admins may; otherwise an active officer holding `permission` whose
+    Person passes `is_theirs(person)` (leads the thing, owns it...). Board members never hold the permissions."""
     if not user.is_authenticated or not user.is_active:
         return False
     if is_admin(user):
         return True
-    if not user.has_perm("plans.add_progressupdate"):
+    if not user.has_perm(permission):
         return False
     person = person_of(user)
-    if person is None:
-        return False
-    return (
+    return person is not None and is_theirs(person)
+
+
+def can_update_action(user, action) -> bool:
+    """Admins, and officers who lead or support the action or lead its theme. Board members never."""
+    return _admin_or_officer(user, "plans.add_progressupdate", lambda person: (
         action.lead_id == person.pk
         or action.supporting_leads.filter(pk=person.pk).exists()
         or action.theme.leads.filter(pk=person.pk).exists()
-    )
+    ))
 
 
 def get_action_for_update(request, pk) -> Action:
@@ -53,24 +57,14 @@ def can_record_milestone_outcome(user, milestone) -> bool:
     milestone (plan on a page): the theme's leads, if officers, and admins."""
     if milestone.action_id is not None:
         return can_update_action(user, milestone.action)
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if is_admin(user):
-        return True
-    person = person_of(user)
-    return (person is not None and user.has_perm("plans.add_progressupdate")
-            and milestone.theme.leads.filter(pk=person.pk).exists())
+    return _admin_or_officer(user, "plans.add_progressupdate",
+                             lambda person: milestone.theme.leads.filter(pk=person.pk).exists())
 
 
 def can_assess_theme(user, theme) -> bool:
     """A theme's impact is assessed by the theme's leads (officers with the permission) and admins."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if is_admin(user):
-        return True
-    person = person_of(user)
-    return (person is not None and user.has_perm("plans.add_impactassessment")
-            and theme.leads.filter(pk=person.pk).exists())
+    return _admin_or_officer(user, "plans.add_impactassessment",
+                             lambda person: theme.leads.filter(pk=person.pk).exists())
 
 
 def get_theme_for_assessment(request, pk):
@@ -87,18 +81,9 @@ def get_theme_for_assessment(request, pk):
 
 def can_enter_measure_value(user, measure) -> bool:
     """Admins, and officers who own the measure or lead its theme. Board members never."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if is_admin(user):
-        return True
-    if not user.has_perm("plans.add_measurevalue"):
-        return False
-    person = person_of(user)
-    if person is None:
-        return False
-    return measure.owner_id == person.pk or (
+    return _admin_or_officer(user, "plans.add_measurevalue", lambda person: measure.owner_id == person.pk or (
         measure.theme_id is not None and measure.theme.leads.filter(pk=person.pk).exists()
-    )
+    ))
 
 
 def get_measure_for_entry(request, pk):

@@ -1,9 +1,13 @@
 """Every admin changelist and change page renders with data, within a query budget (no N+1)."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from governance.models import BoardPack, MeetingReminder
+from governance.tokens import create_token
 from plans.models import EditConflict
 from tests import factories as f
 
@@ -39,6 +43,13 @@ def populated(db):
         measure = f.MeasureFactory(theme=theme)  # rows for the Measure, MeasureValue and ImpactAssessment admins
         f.MeasureValueFactory(measure=measure)
         f.ImpactAssessmentFactory(theme=theme, author=person.user).measures.add(measure)
+        meeting = item.meeting
+        f.AttendanceFactory(meeting=meeting, person=person)
+        f.LogItemFactory(meeting=meeting, owner=person)
+        BoardPack.objects.create(meeting=meeting, version=1, issued_by=person.user, as_at=datetime.date(2024, 1, 1),
+                                 figures={}, pdf=b"%PDF", docx=b"PK", pdf_sha256="0" * 64, docx_sha256="0" * 64)
+        MeetingReminder.objects.create(meeting=meeting, person=person)
+        create_token(user=person.user, name="Power BI")
     objects["superuser"] = f.StaffUserFactory(username="root")
     return objects
 

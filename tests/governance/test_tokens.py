@@ -270,3 +270,17 @@ def test_you_can_revoke_your_own_token_but_not_someone_elses(client, cast):
     assert theirs.revoked_at is None
     assert client.get(reverse("governance:token_revoke", args=[mine.pk])).status_code == 405
     assert client.get(feed_url(cast), **bearer(plain)).status_code == 401
+
+
+def test_an_admin_revokes_tokens_from_the_admin_list_and_never_sees_their_hash(client, cast):
+    token, plain = tokens.create_token(user=cast.lead.user, name="Power BI")
+    client.force_login(f.StaffUserFactory(username="root"))
+    change = client.get(reverse("admin:governance_apitoken_change", args=[token.pk])).content.decode()
+    assert token.token_hash not in change and plain not in change
+    response = client.post(reverse("admin:governance_apitoken_changelist"),
+                           {"action": "revoke_selected", "_selected_action": [token.pk]})
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    with pytest.raises(tokens.InvalidToken):
+        tokens.authenticate(plain)
