@@ -21,10 +21,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import Action, ProgressUpdate
+from plans.models import Action, Milestone, ProgressUpdate
 from plans.rag import RAG
 
-from .models import BoardPack, Meeting, Membership
+from .models import BoardPack, LogItem, Meeting, Membership
 from .permissions import can_clerk
 from .report import build_report
 
@@ -384,9 +384,18 @@ def differences(pack: BoardPack, live: dict) -> list[str]:
         else:
             lines.append(f"“{was['name']}”: the pack showed {was['value']}; that figure is no longer a change "
                          "since the last meeting (a measure correction).")
-    for key, label in (("milestones_due", "milestones due"), ("matters_arising", "matters arising")):
-        if sorted(stored.get(key, [])) != sorted(now.get(key, [])):
-            lines.append(f"The {label} are now {len(now.get(key, []))}; the pack listed {len(stored.get(key, []))}.")
+    for key, label, model in (("milestones_due", "milestones due", Milestone), ("matters_arising", "matters arising",
+                                                                                 LogItem)):
+        before, after = set(stored.get(key, [])), set(now.get(key, []))
+        if before == after:
+            continue
+        found = model.objects.in_bulk(before ^ after)  # one query per kind, only when something differs
+        for pk in sorted(before - after):
+            item = found.get(pk)
+            why = _why_gone(item)
+            lines.append(f"No longer among the {label}: “{_short(item)}”, which the pack listed{why}.")
+        for pk in sorted(after - before):
+            lines.append(f"Now among the {label}: “{_short(found.get(pk))}”, which the pack did not list.")
     if stored.get("milestones_done", {}) != now.get("milestones_done", {}):
         lines.append(f"Milestones achieved or missed are now {len(now.get('milestones_done', {}))}; the pack listed "
                      f"{len(stored.get('milestones_done', {}))}.")
@@ -395,13 +404,33 @@ def differences(pack: BoardPack, live: dict) -> list[str]:
     return lines
 
 
+def _short(item) -> str:
+    if item is None:
+        return "an item since deleted"
+    return item.text if len(item.text) <= 90 else item.text[:89] + "…"
+
+
+def _why_gone(item) -> str:
+    """Why a listed milestone or log item dropped out of the live view, where the record says."""
+    if item is None:
+        return " (it has since been deleted)"
+    if isinstance(item, Milestone) and item.outcome:
+        return f" (recorded as {item.get_outcome_display().lower()} since)"
+    if isinstance(item, LogItem) and item.status != LogItem.Status.OPEN:
+        return f" (now {item.get_status_display().lower()})"
+    return ""
+
+
 def _late_update_line(was: dict, is_now: dict, issued_on: str, update) -> str:
-    rating = f"rated {RAG(is_now['rag']).label} (the pack showed {RAG(was['rag']).label})"
+    if was["rag"] == is_now["rag"]:
+        rating = f"still rated {RAG(is_now['rag']).label}, but by a different update than the pack showed"
+    else:
+        rating = f"rated {RAG(is_now['rag']).label} (the pack showed {RAG(was['rag']).label})"
     if update is not None and timezone.localdate(update.recorded_at) > timezone.localdate(update.created_at):
         return (f"Action {is_now['reference']} is now {rating}: an update applying from "
                 f"{timezone.localtime(update.created_at):%-d %B %Y} was entered late, on "
                 f"{timezone.localtime(update.recorded_at):%-d %B %Y}.")
-    return f"Action {is_now['reference']} is now {rating} since the pack was issued on {issued_on}."
+    return f"Action {is_now['reference']} is now {rating}, since the pack was issued on {issued_on}."
 
 
 def save_decisions_summary(*, meeting: Meeting, user, text: str) -> Meeting:

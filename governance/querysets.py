@@ -41,6 +41,14 @@ class MeetingQuerySet(VisibleToMixin, models.QuerySet):
             return None
         return self.filter(board=board).after(day).first()
 
+    def next_to_meet(self, board, day: datetime.date):
+        """The board's first meeting that starts after London day `day`: as at a meeting's own papers deadline,
+        that meeting is still to come, so "due before the next meeting" means before it."""
+        if board is None:
+            return None
+        after = datetime.datetime.combine(day, datetime.time.max, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        return self.filter(board=board, start__gt=after).order_by("start").first()
+
     def comparison_date(self, board, day: datetime.date):
         """(date, meeting) to compare a position at `day` with: the board's previous meeting's position date,
         else DEFAULT_COMPARE_DAYS earlier with meeting None (pages then say so)."""

@@ -78,7 +78,9 @@ def build_report(meeting: Meeting) -> dict:
     as_at = meeting.position_date
     compare_date, compare_meeting = Meeting.objects.comparison_date(meeting.board, as_at)
     next_meeting = Meeting.objects.next_meeting(meeting.board, as_at)
-    horizon = next_meeting.position_date if next_meeting else as_at + datetime.timedelta(days=DEFAULT_LOOKAHEAD_DAYS)
+    # The same cut-off as the dashboard's "due before the next meeting": the day that meeting sits.
+    horizon = (timezone.localdate(next_meeting.start) if next_meeting
+               else as_at + datetime.timedelta(days=DEFAULT_LOOKAHEAD_DAYS))
     plans = plans_considered(meeting, as_at)
     plan_ids = [p.pk for p in plans]
 
@@ -255,11 +257,7 @@ def _questions(context, actions) -> list[dict]:
 
 
 def _next_meeting_words(meeting) -> str:
-    """The next meeting by the day its figures close: its papers date when that is earlier than the meeting."""
-    day = timezone.localdate(meeting.start)
-    if meeting.position_date == day:
-        return f"the next meeting on {_day(day)}"
-    return f"the next meeting's papers date, {_day(meeting.position_date)} (meeting on {_day(day)})"
+    return f"the next meeting on {_day(timezone.localdate(meeting.start))}"
 
 
 def _summary(context) -> list[str]:

@@ -20,6 +20,7 @@ import re
 import zipfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -155,9 +156,19 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
         sheet = workbook.worksheets[0]
         # Some producers record wrong dimensions; read what is really there. Gaps come back as [].
         sheet.reset_dimensions()
-        return [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
+        return [[_as_shown(cell) for cell in row] for row in sheet.iter_rows(min_row=1)]
     finally:
         workbook.close()
+
+
+def _as_shown(cell) -> object:
+    """A cell's value as the person sees it where that differs: Excel stores 55% as 0.55 in a cell formatted
+    as a percentage, so that cell reads as "55%" (the measure import stores percent as 0-100)."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (getattr(cell, "number_format", "") or ""):
+        shown = format(Decimal(str(value)) * 100, "f")
+        return (shown.rstrip("0").rstrip(".") if "." in shown else shown) + "%"
+    return value
 
 
 def read_spreadsheet(file_obj, filename: str) -> list[tuple[int, dict[str, str | datetime.date]]]:

@@ -46,7 +46,7 @@ def get_action_for_update(request, pk) -> Action:
 
     select_related: the theme and plan for the page heading, the lead for the summary.
     """
-    action = get_object_or_404(Action.objects.select_related("theme__plan", "lead"), pk=pk)
+    action = get_object_or_404(Action.objects.visible_to(request.user).select_related("theme__plan", "lead"), pk=pk)
     if not can_update_action(request.user, action):
         raise PermissionDenied("Only the action's leads, its theme's leads and admins can update it.")
     return action

@@ -401,7 +401,7 @@ def plan_position(plan, *, as_at: datetime.date, compare: datetime.date) -> Plan
     updates up to as_at, and what the questions for the board read (action history, last meeting)."""
     from .questions import questions_for_board
 
-    next_meeting = Meeting.objects.next_meeting(plan.board, as_at)
+    next_meeting = Meeting.objects.next_to_meet(plan.board, as_at)
     due_before = (timezone.localdate(next_meeting.start) if next_meeting
                   else as_at + datetime.timedelta(days=DEFAULT_COMPARE_DAYS))
     actions = list(Action.objects.for_plan(plan).position_at(as_at, due_before=due_before)

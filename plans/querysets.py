@@ -228,9 +228,9 @@ class ThemeQuerySet(models.QuerySet):
         )
 
     def with_latest_impact(self, as_at: datetime.date | None = None):
-        """Annotate latest_impact_level and latest_impact_on: the theme's latest impact assessment (None when
-        there is none). As at D, an assessment counts if assessed on or before D and recorded by the end of D.
-        Impact is its own scale, never folded into the delivery RAG counts."""
+        """Annotate latest_impact_level, latest_impact_on and latest_impact_is_demo: the theme's latest impact
+        assessment (None when there is none). As at D, an assessment counts if assessed on or before D and
+        recorded by the end of D. Impact is its own scale, never folded into the delivery RAG counts."""
         from .models import ImpactAssessment
 
         assessments = ImpactAssessment.objects.filter(theme=OuterRef("pk"))
@@ -240,6 +240,7 @@ class ThemeQuerySet(models.QuerySet):
         return self.annotate(
             latest_impact_level=Subquery(latest.values("level")[:1]),
             latest_impact_on=Subquery(latest.values("assessed_on")[:1]),
+            latest_impact_is_demo=Subquery(latest.values("is_demo")[:1]),
         )
 
 

@@ -42,7 +42,7 @@ def send_reminders(*, meeting=None, dry_run=False, today: datetime.date | None =
     today = today or timezone.localdate()
     deadline = None
     if meeting is not None:
-        deadline = meeting.papers_deadline or timezone.localdate(meeting.start)
+        deadline = meeting.position_date
     actions = actions_needing_attention(board=meeting.board if meeting else None, today=today, until=deadline)
     run = ReminderRun()
     messages = []

@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from ui.charts import sparkline
 
 from .exports import formula_safe
-from .measures import Direction, MeasureRating, direction_of, format_value, rating_of, unit_label
+from .measures import QUALITATIVE_ORDER, Direction, MeasureRating, direction_of, format_value, rating_of, unit_label
 from .models import Measure, MeasureValue, Plan, Theme
 
 SPARK_PERIODS = 8
@@ -65,14 +65,18 @@ class Row:
         return [(name, format_value(self.measure, figure)) for name, figure in named if figure is not None]
 
     def sparkline(self):
-        if self.measure.kind == Measure.Kind.QUALITATIVE:
-            return None  # statuses are words: the figures table says it all
-        values = [point.value for point in self.points]
+        qualitative = self.measure.kind == Measure.Kind.QUALITATIVE
+        if qualitative:
+            # Statuses drawn as steps on their own order (Not met low, Met high); the table gives the words.
+            values = [QUALITATIVE_ORDER.index(p.status) if p.status in QUALITATIVE_ORDER else None for p in self.points]
+        else:
+            values = [point.value for point in self.points]
         if not any(v is not None for v in values):
             return None
         first, last = self.points[0], self.points[-1]
+        scale = " Drawn low for Not met, middle for Partly met, high for Met." if qualitative else ""
         desc = (f"{len(self.points)} values from {first.period_end:%-d %B %Y} ({first.shown}) to "
-                f"{last.period_end:%-d %B %Y} ({last.shown}). The figures are in the table that follows.")
+                f"{last.period_end:%-d %B %Y} ({last.shown}).{scale} The figures are in the table that follows.")
         return sparkline(values, title=f"Trend of {self.measure.name}"[:300], desc=desc)
 
 

@@ -10,6 +10,7 @@ from django_tables2 import SingleTableMixin
 
 from inspections.models import Inspection
 
+from ..demo import DEMO_REASON
 from ..exports import content_type_and_filename, export_plan
 from ..filters import MyActionsFilter
 from ..forms import ProgressForm
@@ -21,7 +22,7 @@ from ..tables import MyActionsTable, PlanTable
 
 def home(request):
     """Every plan with its actions counted by current RAG: one query."""
-    plans = (Plan.objects.select_related("organisation").with_rag_counts()
+    plans = (Plan.objects.visible_to(request.user).select_related("organisation").with_rag_counts()
              .order_by(F("start").desc(nulls_last=True), "-pk"))
     # The recommendation trackers: each inspection with how many of its recommendations no action answers.
     inspections = (Inspection.objects.visible_to(request.user).with_tracker_summary()
@@ -32,10 +33,10 @@ def home(request):
 
 def plan_detail(request, slug):
     """A plan's themes with RAG counts, then its actions grouped by theme (queries: plan, themes, actions)."""
-    plan = get_object_or_404(Plan.objects.select_related("supersedes", "board"), slug=slug)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("supersedes", "board"), slug=slug)
     themes = Theme.objects.filter(plan=plan).with_rag_counts().with_latest_impact().order_by("order")
     actions = (
-        Action.objects.for_plan(plan)
+        Action.objects.visible_to(request.user).for_plan(plan)
         .with_current_rag()
         .select_related("theme", "lead", "objective")
         .order_by("theme__order", "order", "pk")
@@ -58,7 +59,7 @@ class MyActionsView(SingleTableMixin, FilterView):
         if person is None:
             return Action.objects.none().with_attention()
         return (
-            Action.objects.for_person(person).with_attention()
+            Action.objects.visible_to(self.request.user).for_person(person).with_attention()
             .select_related("theme__plan")
             .order_by("attention", "due_date", "theme__plan__title", "order")
         )
@@ -74,15 +75,19 @@ my_actions = MyActionsView.as_view()
 def action_detail(request, pk):
     """Everything about an action, its progress history newest first, and its field changes."""
     action = get_object_or_404(
-        Action.objects.with_attention()
+        Action.objects.visible_to(request.user).with_attention()
         .select_related("theme__plan", "objective", "lead")
         .prefetch_related("supporting_leads", "theme__leads", "recommendations__finding", "milestones"),
         pk=pk,
     )
     updates = action.progress_updates.select_related("author__person").order_by("-created_at", "-pk")
     changes = action.history.select_related("history_user").order_by("-history_date", "-history_id")
+    changes = _field_changes(changes)
+    # The lead was last set by seed_demo (the 2022-24 plan prints no leads): say so beside the name.
+    lead_change = next((row for row in changes if row["field"] == "lead"), None)
+    demo_lead = bool(lead_change and (lead_change["reason"] or "").startswith(DEMO_REASON))
     return render(request, "plans/action_detail.html", {
-        "action": action, "updates": updates, "changes": _field_changes(changes),
+        "action": action, "updates": updates, "changes": changes, "demo_lead": demo_lead,
         "can_update": can_update_action(request.user, action), "page_title": f"Action {action.reference}",
     })
 
@@ -143,7 +148,7 @@ def update_progress(request, pk):
 
 def export(request, slug, fmt):
     """Download a plan in the import layout (xlsx, csv) or the documented JSON layout."""
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), slug=slug)
     try:
         content_type, filename = content_type_and_filename(plan, fmt)
     except ValueError:

@@ -43,7 +43,7 @@ def test_the_summary_says_in_words_what_moved(world):
     assert "1 action moved to Red since 12 June 2024." in summary
     assert "1 action overdue." in summary
     assert "1 action completed since 12 June 2024." in summary
-    assert "1 milestone due before the next meeting's papers date, 21 August 2024 (meeting on 28 August 2024)." in summary
+    assert "1 milestone due before the next meeting on 28 August 2024." in summary
     assert "1 Vital Sign moved since 12 June 2024, of 2." in summary
     assert "By rating: 1 Red, 1 Amber, 0 Not yet rated, 2 Green, 1 Blue." in summary
 
@@ -188,4 +188,6 @@ def test_the_report_page_runs_a_fixed_number_of_queries(client, world):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+    # Growing the data only adds differences from the issued pack: naming the changed milestones and log items
+    # costs one query per kind, never one per row.
+    assert counts[0] <= counts[1] <= counts[0] + 2, counts

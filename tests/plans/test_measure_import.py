@@ -164,3 +164,22 @@ def test_statuses_are_read_in_any_case():
     assert parse_status("partly MET") == "partly_met" and parse_status("Not met") == "not_met"
     with pytest.raises(ValueError):
         parse_status("Almost")
+
+
+def test_a_cell_formatted_as_a_percentage_is_read_as_the_percentage_shown(tmp_path):
+    """Excel keeps 55% as 0.55 in a percent-formatted cell; percent measures store 0-100."""
+    from openpyxl import Workbook
+
+    from plans.imports import read_spreadsheet
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["plan", "measure", "period_end", "value"])
+    sheet.append(["a-plan", "Share seen in time", "31/03/2025", 0.555])
+    sheet["D2"].number_format = "0.0%"
+    sheet.append(["a-plan", "Share seen in time", "30/06/2025", 61])
+    path = tmp_path / "values.xlsx"
+    book.save(path)
+    with path.open("rb") as file:
+        rows = read_spreadsheet(file, "values.xlsx")
+    assert [row["value"] for _, row in rows] == ["55.5%", "61"]

@@ -153,6 +153,16 @@ def test_the_officers_stories_are_on_live_actions_assigned_as_labelled_demo(seed
     assert not chased.filter(theme__plan__status__in=["superseded", "closed"]).exists()
 
 
+def test_the_action_page_labels_a_demo_assigned_lead(seeded, client):
+    client.force_login(user("board"))
+    assigned = Action.objects.filter(lead=user("officer").person, theme__plan__slug=LIVE).first()
+    page = client.get(assigned.get_absolute_url()).content.decode()
+    lead_row = page[page.index("Accountable lead"):][:800]
+    assert "Demo data" in lead_row and "a demo assignment" in lead_row
+    printed = Action.objects.filter(theme__plan__slug="improvement-plan-2019-draft").exclude(lead=None).first()
+    assert "a demo assignment" not in client.get(printed.get_absolute_url()).content.decode()
+
+
 def test_superseded_plans_actions_leave_my_actions_unless_asked_for(seeded, client):
     client.force_login(user("officer"))
     past = Action.objects.filter(lead=user("officer").person, theme__plan__status="superseded").first()

@@ -63,6 +63,15 @@ def test_the_report_shows_each_theme_with_latest_value_target_rating_direction_a
     assert "style=" not in html
 
 
+def test_a_qualitative_series_gets_a_sparkline_of_its_statuses_too(client, cast, measures):
+    for index, status in enumerate(["not_met", "partly_met", "met"]):
+        f.MeasureValueFactory(measure=measures["edt"], period_end=datetime.date(2024, 3, 31) + datetime.timedelta(91 * index),
+                              value=None, status=status)
+    html = page(client, cast.board.user, cast.plan).content.decode()
+    assert "Trend of Children&#x27;s EDT is operational" in html or "Trend of Children's EDT is operational" in html
+    assert "Drawn low for Not met, middle for Partly met, high for Met." in html
+
+
 def test_as_at_a_past_day_shows_only_values_entered_by_then(client, cast, measures):
     # The third value (period ending 28 September 2024) was entered on 14 October 2024.
     html = page(client, cast.board.user, cast.plan, as_at="2024-10-12").content.decode()
