@@ -59,8 +59,10 @@ def reminders_for(meeting: Meeting, today: datetime.date) -> list[Reminder]:
     had no update, or no value entered, since the board last met."""
     plans = [p.pk for p in plans_considered(meeting, meeting.position_date)]
     since = end_of_day(board_last_met(meeting, today) - datetime.timedelta(days=1))  # on the meeting day counts
+    # "Updated since" by when the lead saved an update (recorded_at), so a late update that applies from an
+    # earlier day still counts as the lead having updated.
     actions = (Action.objects.filter(theme__plan__in=plans, lead__isnull=False).with_current_rag()
-               .exclude(current_rag=RAG.BLUE).filter(Q(last_updated__isnull=True) | Q(last_updated__lte=since))
+               .exclude(current_rag=RAG.BLUE).exclude(progress_updates__recorded_at__gt=since)
                .select_related("lead__user", "theme__plan").order_by("lead__name", "theme__plan__start", "theme__order",
                                                                      "order", "pk"))
     measures = (Measure.objects.filter(plan__in=plans, owner__isnull=False).annotate(last_entered=Max("values__entered_at"))

@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from governance.models import Organisation
 from inspections.models import Inspection, Recommendation
@@ -129,6 +130,8 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     rag = RAG.GREEN
     narrative = "On track."
+    created_at = factory.LazyFunction(timezone.now)
+    recorded_at = factory.SelfAttribute("created_at")  # saved when it applies from, unless a test says otherwise
 
 
 # States the foundation and officers' tests need.

@@ -52,6 +52,17 @@ def test_each_lead_is_emailed_once_about_what_has_not_been_updated_since_the_boa
     assert MeetingReminder.objects.get().actions == 1
 
 
+def test_a_late_update_saved_since_the_board_met_counts_even_if_it_applies_from_before(world):
+    from plans.services import record_progress
+
+    world.overdue.refresh_from_db()
+    record_progress(action=world.overdue, author=None, rag="amber", narrative="Backlog cleared by half",
+                    mitigation="Extra team", based_on_version=world.overdue.version, when=at(datetime.date(2024, 7, 3)),
+                    applies_from=datetime.date(2024, 6, 10))
+    run = send_meeting_reminders(days=5, today=FRIDAY)
+    assert "Lead Officer" not in {r.person.name for r in run.emailed}
+
+
 def test_a_second_run_sends_nothing_new(world):
     send_meeting_reminders(days=5, today=FRIDAY)
     again = send_meeting_reminders(days=5, today=FRIDAY)
