@@ -308,6 +308,7 @@ def record_measure_value(*, measure, period_end: datetime.date, value: Decimal |
             recorded = MeasureValue(measure=measure, period_end=period_end, entered_by=entered_by, entered_at=when,
                                     **fields)
             recorded._history_user = entered_by
+            recorded._history_date = when
             recorded.save()
             return recorded, "created"
         changed = [name for name, new in fields.items() if _differs(getattr(held, name), new)]
@@ -315,10 +316,13 @@ def record_measure_value(*, measure, period_end: datetime.date, value: Decimal |
             return held, "unchanged"
         for name in changed:
             setattr(held, name, fields[name])
-        held.entered_by, held.entered_at = entered_by, when
+        # The period's figure became known when first entered: a correction replaces it from then on (as-at
+        # views recompute with it, and an issued pack's diff reports it as a correction). Who corrected it and
+        # when is the history record's user and date.
         held._history_user = entered_by
+        held._history_date = when
         held._change_reason = "Corrected"
-        held.save(update_fields=[*changed, "entered_by", "entered_at"])
+        held.save(update_fields=changed)
         return held, "updated"
 
 

@@ -135,13 +135,25 @@ def test_the_same_figures_again_are_unchanged_and_write_no_history(cast, measure
     assert first.history.count() == 1
 
 
-def test_a_correction_is_known_from_when_it_was_entered(cast, measure):
+def test_a_correction_replaces_the_figure_from_when_the_period_first_became_known(cast, measure):
+    from plans.models import Measure
+
     day = datetime.date(2025, 3, 31)
     early = timezone.make_aware(datetime.datetime(2025, 4, 15, 9))
-    record_measure_value(measure=measure, period_end=day, value=Decimal("55"), entered_at=early)
+    record_measure_value(measure=measure, period_end=day, value=Decimal("55"), entered_at=early,
+                         entered_by=cast.lead.user)
     late = timezone.make_aware(datetime.datetime(2025, 5, 15, 9))
-    value, outcome = record_measure_value(measure=measure, period_end=day, value=Decimal("60"), entered_at=late)
-    assert outcome == "updated" and value.entered_at == late
+    value, outcome = record_measure_value(measure=measure, period_end=day, value=Decimal("60"), entered_at=late,
+                                          entered_by=cast.admin)
+    assert outcome == "updated" and value.entered_at == early and value.entered_by == cast.lead.user
+    # As at a day between the two, the period is known and shows the corrected figure.
+    between = Measure.objects.with_latest(datetime.date(2025, 5, 1)).get(pk=measure.pk)
+    assert between.latest_value == Decimal("60")
+    # The history says who corrected it, when, and what it replaced.
+    correction, original = value.history.order_by("-history_date")[:2]
+    assert (correction.history_user, correction.history_date, correction.history_change_reason) == \
+        (cast.admin, late, "Corrected")
+    assert original.value == Decimal("55")
 
 
 def _admin_post(measure, **value):
