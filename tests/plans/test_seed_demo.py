@@ -74,7 +74,8 @@ def user(name):
 
 def test_demo_users_and_a_summary_line_per_part(seeded):
     assert "password a demo password 123" in seeded
-    for start in ("officer is ", "board is ", "clerk is ", "Demo meetings: ", "Demo assignment: ", "Demo progress: "):
+    for start in ("officer is ", "board is ", "clerk is ", "Demo meetings: ", "Demo assignment: ", "Demo progress: ",
+                  "Demo measure values: ", "Demo impact: "):
         assert any(line.startswith(start) for line in seeded.splitlines()), start
     officer, board, admin, clerk = (user(n) for n in ("officer", "board", "admin", "clerk"))
     assert admin.is_superuser and admin.check_password("a demo password 123")

@@ -140,5 +140,7 @@ class Command(BaseCommand):
                      f"({len(told)} on the demo officer's live actions)")
         demo.sync_versions()
         lines.append(demo_measures.seed(author=users["admin"], officer_person=officer_person))
-        demo_impact.seed(author=users["admin"])  # keep after the demo measure values: it cites them
+        assessed = demo_impact.seed(author=users["admin"])  # keep after the demo measure values: it cites them
+        lines.append(f"Demo impact: {len(assessed)} theme impact assessments of the live plan's strands, "
+                     f"over {len({a.theme_id for a in assessed})} strands, marked as demo data")
         return lines
