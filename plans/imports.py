@@ -86,6 +86,11 @@ class PlanImportError(Exception):
         self.errors = list(errors)
         super().__init__("\n".join(self.errors))
 
+    def report(self, filename: str) -> str:
+        """What an import command exits with: the count, that nothing was written, then every error."""
+        count = len(self.errors)
+        return f"{filename}: {count} error{'s' if count != 1 else ''}; nothing was written.\n" + "\n".join(self.errors)
+
 
 class SpreadsheetError(PlanImportError):
     """The upload is not a spreadsheet this importer can read (size, type, encoding, empty, no data)."""

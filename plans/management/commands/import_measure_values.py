@@ -25,10 +25,6 @@ class Command(BaseCommand):
                 rows = read_spreadsheet(file_obj, path.name)
             result = import_measure_values(rows=rows, dry_run=dry_run)
         except PlanImportError as error:
-            count = len(error.errors)
-            raise CommandError(
-                f"{path.name}: {count} error{'s' if count != 1 else ''}; nothing was written.\n"
-                + "\n".join(error.errors)
-            ) from None
+            raise CommandError(error.report(path.name)) from None
         for line in result.summary_lines():
             self.stdout.write(line)
