@@ -5,7 +5,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .querysets import BoardQuerySet, LogItemQuerySet, MeetingQuerySet, MembershipQuerySet
+from .querysets import (
+    AgendaItemQuerySet,
+    ApiTokenQuerySet,
+    AttendanceQuerySet,
+    BoardPackQuerySet,
+    BoardQuerySet,
+    LogItemQuerySet,
+    MeetingQuerySet,
+    MembershipQuerySet,
+    OrganisationQuerySet,
+)
 
 
 class User(AbstractUser):
@@ -28,12 +38,28 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
     note = models.TextField(blank=True)
+    # Its own wording of what each rating means for its staff. The ratings are fixed product-wide; a blank
+    # field keeps the product's default meaning (plans.rag.MEANINGS).
+    rag_meaning_not_rated = models.TextField("Not yet rated means", blank=True)
+    rag_meaning_red = models.TextField("Red means", blank=True)
+    rag_meaning_amber = models.TextField("Amber means", blank=True)
+    rag_meaning_green = models.TextField("Green means", blank=True)
+    rag_meaning_blue = models.TextField("Blue means", blank=True)
+    is_demo = models.BooleanField(default=False, help_text="A fictional organisation made by seed_demo.")
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def rag_meanings(self) -> dict:
+        """Each rating's meaning in this organisation's words, falling back to the product's default."""
+        from plans.rag import MEANINGS
+
+        return {rag: getattr(self, f"rag_meaning_{rag.value}") or meaning for rag, meaning in MEANINGS.items()}
 
 
 class Board(models.Model):
@@ -163,6 +189,8 @@ class AgendaItem(models.Model):
     order = models.PositiveIntegerField(default=0)
     note = models.TextField(blank=True)
 
+    objects = AgendaItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "order", "pk"]
 
@@ -184,6 +212,8 @@ class Attendance(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PRESENT)
     substitute_for = models.CharField(max_length=200, blank=True)
     declarations = models.TextField(blank=True, help_text="Declarations of interest, as recorded.")
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "person__name"]
@@ -273,6 +303,8 @@ class BoardPack(models.Model):
         help_text="Schedule 12A to the Local Government Act 1972.",
     )
 
+    objects = BoardPackQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "-version"]
         constraints = [
@@ -314,6 +346,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["user", "-created_at"]

@@ -15,16 +15,21 @@ def person_of(user):
     return user._person_cache
 
 
-def is_admin(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name="Admin").exists())
+def is_admin(user, organisation_id) -> bool:
+    """A superuser, or an admin of the organisation with this id (governance.visibility)."""
+    from governance.visibility import administers
+
+    return administers(user, organisation_id)
 
 
-def _admin_or_officer(user, permission: str, is_theirs) -> bool:
-    """The shape of every officer rule: admins may; otherwise an active officer holding `permission` whose
-    Person passes `is_theirs(person)` (leads the thing, owns it...). Board members never hold the permissions."""
+def _admin_or_officer(user, permission: str, is_theirs, organisation_id) -> bool:
+    """The shape of every officer rule: the owning organisation's admins may; otherwise an active officer
+    holding `permission` whose Person passes `is_theirs(person)` (leads the thing, owns it...), whatever their
+    organisation (a partner's officers update the actions they lead). Board members never hold the
+    permissions."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if is_admin(user):
+    if is_admin(user, organisation_id):
         return True
     if not user.has_perm(permission):
         return False
@@ -38,15 +43,17 @@ def can_update_action(user, action) -> bool:
         action.lead_id == person.pk
         or action.supporting_leads.filter(pk=person.pk).exists()
         or action.theme.leads.filter(pk=person.pk).exists()
-    ))
+    ), action.theme.plan.organisation_id)
 
 
 def get_action_for_update(request, pk) -> Action:
     """The action, if the signed-in user may update it; 403 otherwise (before any form is read).
 
-    select_related: the theme and plan for the page heading, the lead for the summary.
+    select_related: the theme and plan for the page heading, the lead for the summary, the plan's organisation
+    for its wording of the ratings' meanings.
     """
-    action = get_object_or_404(Action.objects.visible_to(request.user).select_related("theme__plan", "lead"), pk=pk)
+    action = get_object_or_404(
+        Action.objects.visible_to(request.user).select_related("theme__plan__organisation", "lead"), pk=pk)
     if not can_update_action(request.user, action):
         raise PermissionDenied("Only the action's leads, its theme's leads and admins can update it.")
     return action
@@ -58,13 +65,15 @@ def can_record_milestone_outcome(user, milestone) -> bool:
     if milestone.action_id is not None:
         return can_update_action(user, milestone.action)
     return _admin_or_officer(user, "plans.add_progressupdate",
-                             lambda person: milestone.theme.leads.filter(pk=person.pk).exists())
+                             lambda person: milestone.theme.leads.filter(pk=person.pk).exists(),
+                             milestone.theme.plan.organisation_id)
 
 
 def can_assess_theme(user, theme) -> bool:
     """A theme's impact is assessed by the theme's leads (officers with the permission) and admins."""
     return _admin_or_officer(user, "plans.add_impactassessment",
-                             lambda person: theme.leads.filter(pk=person.pk).exists())
+                             lambda person: theme.leads.filter(pk=person.pk).exists(),
+                             theme.plan.organisation_id)
 
 
 def get_theme_for_assessment(request, pk):
@@ -83,7 +92,7 @@ def can_enter_measure_value(user, measure) -> bool:
     """Admins, and officers who own the measure or lead its theme. Board members never."""
     return _admin_or_officer(user, "plans.add_measurevalue", lambda person: measure.owner_id == person.pk or (
         measure.theme_id is not None and measure.theme.leads.filter(pk=person.pk).exists()
-    ))
+    ), measure.plan.organisation_id)
 
 
 def get_measure_for_entry(request, pk):

@@ -13,21 +13,48 @@ from plans.rag import RAG
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
+    """The home council every factory's objects and logins belong to unless a test says otherwise: a login
+    sees only its own organisation's plans (governance.visibility). Pass a slug for another organisation."""
+
     class Meta:
         model = Organisation
         django_get_or_create = ("slug",)
 
-    name = factory.Sequence(lambda n: f"Council {n}")
+    name = factory.LazyAttribute(lambda o: "Home Council" if o.slug == "home-council" else f"Council {o.slug}")
+    slug = "home-council"
+
+
+class OtherOrganisationFactory(OrganisationFactory):
+    """Another council, a new one each call."""
+
     slug = factory.Sequence(lambda n: f"council-{n}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A login with a Person in the home council (a login without a Person sees nothing). PersonFactory(user=...)
+    takes that Person over; pass person=False for a login with none."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def person(user, create, extracted, **kwargs):
+        if not create or extracted is False or user.is_superuser or Person.objects.filter(user=user).exists():
+            return
+        organisation = kwargs.get("organisation") or OrganisationFactory()
+        if isinstance(organisation, str):
+            organisation = Organisation.objects.get(slug=organisation)
+        Person.objects.create(user=user, organisation=organisation, name=user.get_full_name() or user.username,
+                              email=user.email, note=AUTO_PERSON)
+
+
+AUTO_PERSON = "Made with its login by tests.factories.UserFactory."
+BRADFORD = "bradford-council"  # the real fixtures' council: user_in_role(..., person__organisation=BRADFORD)
 
 
 class StaffUserFactory(UserFactory):
@@ -41,6 +68,20 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Officer {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """A login made by UserFactory already has a Person: become that one, with these fields."""
+        user = kwargs.get("user")
+        existing = Person.objects.filter(user=user, note=AUTO_PERSON).first() if user is not None else None
+        if existing is None:
+            return super()._create(model_class, *args, **kwargs)
+        for name in ("note", "email", "initials", "job_title"):  # as a Person made here would have them
+            kwargs.setdefault(name, "")
+        for name, value in kwargs.items():
+            setattr(existing, name, value)
+        existing.save()
+        return existing
 
 
 class InspectionFactory(factory.django.DjangoModelFactory):
@@ -210,6 +251,7 @@ def restore_roles():
     try:
         importlib.import_module("governance.migrations.0003_roles").create_roles(apps, None)
         importlib.import_module("governance.migrations.0005_roles_for_new_models").grant(apps, None)
+        importlib.import_module("governance.migrations.0007_roles_for_organisations").grant(apps, None)
     finally:
         for config in apps.get_app_configs():
             config.models_module = modules[config.label]

@@ -8,6 +8,7 @@ from .plan import (
     Objective,
     Person,
     Plan,
+    PlanShare,
     ProgressUpdate,
     Theme,
     ThemeRecommendation,
@@ -15,5 +16,5 @@ from .plan import (
 
 __all__ = [
     "Action", "EditConflict", "ImpactAssessment", "Measure", "MeasureValue", "Milestone", "Objective", "Person",
-    "Plan", "ProgressUpdate", "Theme", "ThemeRecommendation",
+    "Plan", "PlanShare", "ProgressUpdate", "Theme", "ThemeRecommendation",
 ]

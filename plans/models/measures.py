@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..querysets import MeasureQuerySet, MeasureValueQuerySet
+from ..querysets import MeasureQuerySet, MeasureValueQuerySet, ScopedQuerySet
 
 
 class Measure(models.Model):
@@ -151,6 +151,8 @@ class ImpactAssessment(models.Model):
                                related_name="impact_assessments")
     created_at = models.DateTimeField(default=timezone.now)
     is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real assessment.")
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["theme", "-assessed_on", "-created_at", "-pk"]

@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..querysets import ActionQuerySet, MilestoneQuerySet, PersonQuerySet, PlanQuerySet, ThemeQuerySet
+from ..querysets import (
+    ActionQuerySet,
+    MilestoneQuerySet,
+    PersonQuerySet,
+    PlanQuerySet,
+    PlanShareQuerySet,
+    ScopedQuerySet,
+    ThemeQuerySet,
+)
 from ..rag import RAG
 
 
@@ -131,6 +139,40 @@ class Plan(models.Model):
         return today
 
 
+class PlanShare(models.Model):
+    """A plan shared with a partner organisation for a period: that organisation's users see the plan (its
+    dashboard, register rows, Vital Signs and feed) and its officers update the actions they lead; nothing
+    else of the owner's (governance.visibility)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey("governance.Organisation", on_delete=models.PROTECT,
+                                     related_name="shared_plans", help_text="The partner it is shared with.")
+    start = models.DateField(help_text="The first day the partner sees it.")
+    end = models.DateField(null=True, blank=True, help_text="The last day; blank while it goes on.")
+    start_confirmed = models.BooleanField(
+        default=False, help_text="Unticked while the start date is planned rather than confirmed.")
+    note = models.TextField(blank=True)
+
+    objects = PlanShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "organisation"], name="plan_shared_once_per_partner"),
+            models.CheckConstraint(condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                                   name="plan_share_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} shared with {self.organisation} from {self.start:%d %B %Y}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.plan_id and self.organisation_id and self.plan.organisation_id == self.organisation_id:
+            raise ValidationError({"organisation": "A plan is not shared with the organisation that owns it."})
+
+
 class Theme(models.Model):
     """A theme, outcome or strand of a plan: what it means and what it means for children."""
 
@@ -197,6 +239,8 @@ class Objective(models.Model):
     recommendations = models.ManyToManyField("inspections.Recommendation", blank=True, related_name="objectives")
     order = models.PositiveIntegerField(default=0)
     note = models.TextField(blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["theme", "order"]
@@ -319,6 +363,8 @@ class ProgressUpdate(models.Model):
     revised_due_date = models.DateField(null=True, blank=True)
     evidence = models.TextField(blank=True, help_text="For Blue: evidence that the outcome was achieved.")
     is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real update.")
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

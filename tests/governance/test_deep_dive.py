@@ -123,7 +123,7 @@ class TestTheRealWorkProgramme:
 
     @pytest.fixture(autouse=True)
     def _real(self, real_data, client, django_user_model):
-        client.force_login(django_user_model.objects.create_user("reader"))
+        client.force_login(f.UserFactory(username="reader", person__organisation=f.BRADFORD))
 
     def test_the_committee_page_lists_the_work_programme_meetings(self, client):
         committee = Board.objects.get(slug="childrens-scrutiny-committee")

@@ -150,7 +150,7 @@ def test_with_tracker_summary_counts_mapped_recommendations(world):
 # The real fixtures.
 @pytest.fixture
 def reader(real_data):
-    return f.user_in_role("Board member", username="real-reader")
+    return f.user_in_role("Board member", username="real-reader", person__organisation=f.BRADFORD)
 
 
 def real_page(client, reader, slug):

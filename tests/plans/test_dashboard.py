@@ -211,7 +211,7 @@ def test_the_query_count_is_the_same_for_a_small_and_a_large_plan(client, reader
 
 
 def test_every_real_plan_has_a_dashboard(client, real_data, django_assert_max_num_queries):
-    reader = f.user_in_role("Board member", username="real-reader")
+    reader = f.user_in_role("Board member", username="real-reader", person__organisation=f.BRADFORD)
     client.force_login(reader)
     for plan in Plan.objects.all():
         with django_assert_max_num_queries(13):

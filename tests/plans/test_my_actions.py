@@ -94,7 +94,7 @@ def test_every_orderable_column_renders_when_sorted(client, cast, officer_action
 
 
 def test_someone_with_no_person_sees_an_explanation(client, cast):
-    client.force_login(cast.admin)
+    client.force_login(f.user_in_role("Officer", username="no-person", person=False))
     assert "not linked to a person" in client.get(reverse("plans:my_actions")).content.decode()
 
 

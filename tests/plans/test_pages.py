@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reader(real_data):
-    return f.user_in_role("Board member", username="reader")
+    return f.user_in_role("Board member", username="reader", person__organisation=f.BRADFORD)
 
 
 def test_home_lists_every_plan_with_counts_that_add_up(client, reader, django_assert_num_queries):

@@ -218,6 +218,12 @@ def build():
         version="", status="approved", start="2022-01-01", end="2024-12-31", published=None,
         introduction=introduction, supersedes=SUPERSEDES, board=BOARD, inspections=[INSPECTION_PK],
         part_word="strand", note=PLAN_NOTE)
+    # The plan says "The planned go live date is in April 2023" for the children's trust (organisation 2): the
+    # trust's staff see the plan from 1 April 2023. Planned in the seed, not confirmed.
+    add("plans.planshare", BASE + 1, plan=PLAN_PK, organisation=2, start="2023-04-01", end=None,
+        start_confirmed=False,
+        note='The plan gives the trust\'s "planned go live date" as April 2023; the first of the month is '
+             "assumed and the date is not confirmed by the seeds.")
 
     strands = parse_strands(lines)
     assert [s["number"] for s in strands] == list(STRANDS), [s["number"] for s in strands]
