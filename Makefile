@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := .make
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-sqlite test-postgres test-browser lint fixtures clean
+.PHONY: setup run test test-sqlite test-postgres test-browser lint fixtures clean backup restore
 
 setup: $(STAMP)/venv $(STAMP)/npm $(STAMP)/system static/build/app.css
 
@@ -61,6 +61,15 @@ test: setup lint
 
 test-browser: setup
 	DJANGO_DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -q -m browser
+
+# A timestamped backup under backups/ of the database DATABASE_URL names (SQLite by default); prints its path.
+backup: setup
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py backup
+
+# Restore a backup without prompting: make restore FILE=backups/bradford_cs-....sqlite3
+restore: setup
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/..." >&2; exit 2; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py restore "$(FILE)"
 
 # Rebuild fixtures/ from ../shared/seeds; `git diff fixtures` then shows any change (none, today).
 fixtures: $(STAMP)/venv
