@@ -1,0 +1,122 @@
+"""The one rule of governance.visibility, clause by clause, on the querysets every page starts from."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from governance.models import Board, BoardPack, Meeting, Organisation
+from governance.visibility import administered, administers
+from inspections.models import Inspection, Recommendation
+from plans.models import Action, Measure, Person, Plan, PlanShare, ProgressUpdate
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def world():
+    """Council A (its plan owned by its board, an inspection, a measure, a meeting), council B, partner P."""
+    a, b, p = f.OrganisationFactory(), f.OtherOrganisationFactory(), f.OtherOrganisationFactory(kind="trust")
+    board = f.BoardFactory(organisation=a)
+    plan = f.PlanFactory(organisation=a, board=board)
+    action = f.ActionFactory(theme=f.ThemeFactory(plan=plan))
+    f.ProgressUpdateFactory(action=action)
+    inspection = f.InspectionFactory(organisation=a)
+    f.RecommendationFactory(inspection=inspection)
+    f.MeasureFactory(theme=action.theme)
+    f.MeetingFactory(board=board)
+    other_plan = f.PlanFactory(organisation=b, board=f.BoardFactory(organisation=b))
+    return a, b, p, board, plan, action, other_plan
+
+
+def _sees(user):
+    return {
+        "plans": set(Plan.objects.visible_to(user)), "actions": set(Action.objects.visible_to(user)),
+        "boards": set(Board.objects.visible_to(user)), "meetings": set(Meeting.objects.visible_to(user)),
+        "inspections": set(Inspection.objects.visible_to(user)),
+        "recommendations": set(Recommendation.objects.visible_to(user)),
+        "measures": set(Measure.objects.visible_to(user)), "updates": set(ProgressUpdate.objects.visible_to(user)),
+    }
+
+
+def test_a_login_sees_its_own_organisations_objects_and_none_of_anothers(world):
+    a, b, p, board, plan, action, other_plan = world
+    seen = _sees(f.user_in_role("Board member", person__organisation=a))
+    assert seen["plans"] == {plan} and seen["actions"] == {action}
+    assert seen["boards"] == {board} and len(seen["meetings"]) == 1
+    assert len(seen["inspections"]) == len(seen["recommendations"]) == len(seen["measures"]) == 1
+    assert other_plan not in set(Plan.objects.visible_to(f.user_in_role("Officer", person__organisation=a)))
+    assert _sees(f.user_in_role("Board member", person__organisation=b))["plans"] == {other_plan}
+
+
+def test_a_superuser_sees_everything_and_nobody_else_does_without_a_person(world):
+    assert set(Plan.objects.visible_to(f.StaffUserFactory())) == set(Plan.objects.all())
+    assert not any(_sees(f.user_in_role("Board member", person=False)).values())
+    inactive = f.user_in_role("Board member", is_active=False, person__organisation=world[0])
+    assert not any(_sees(inactive).values())
+
+
+def test_a_current_seat_shows_the_board_its_meetings_and_plans_whatever_the_organisation(world):
+    a, b, p, board, plan, action, other_plan = world
+    police = f.OtherOrganisationFactory(name="West Yorkshire Police")
+    member = f.user_in_role("Board member", person__organisation=police)
+    f.MembershipFactory(board=board, person=member.person, role="in_attendance", start=TODAY - 30 * DAY)
+    seen = _sees(member)
+    assert seen["boards"] == {board} and seen["plans"] == {plan} and len(seen["meetings"]) == 1
+    # A seat gives the board and its plans, not the owner's inspections.
+    assert seen["inspections"] == set() and seen["recommendations"] == set()
+    assert member.person.organisation in set(Organisation.objects.visible_to(member))
+
+
+@pytest.mark.parametrize("start, end", [(TODAY + DAY, None), (TODAY - 60 * DAY, TODAY - DAY)])
+def test_a_seat_outside_its_period_shows_nothing(world, start, end):
+    member = f.user_in_role("Board member", person__organisation=f.OtherOrganisationFactory())
+    f.MembershipFactory(board=world[3], person=member.person, start=start, end=end)
+    assert not any(_sees(member).values())
+
+
+def test_a_shared_plan_shows_to_the_partner_from_its_start_and_nothing_else_of_the_owners(world):
+    a, b, p, board, plan, action, other_plan = world
+    partner = f.user_in_role("Officer", person__organisation=p)
+    share = PlanShare.objects.create(plan=plan, organisation=p, start=TODAY + DAY)
+    assert not any(_sees(partner).values())
+    share.start = TODAY
+    share.save()
+    seen = _sees(partner)
+    assert seen["plans"] == {plan} and seen["actions"] == {action} and len(seen["measures"]) == 1
+    assert len(seen["updates"]) == 1
+    assert seen["boards"] == seen["meetings"] == seen["inspections"] == set()
+    # The partner sees the people who lead the plan's actions, not the owner's whole staff.
+    lead = f.PersonFactory(organisation=a, name="Lead of A")
+    f.PersonFactory(organisation=a, name="Someone else of A")
+    action.lead = lead
+    action.save()
+    assert {person.name for person in Person.objects.visible_to(partner)} == {partner.person.name, "Lead of A"}
+
+
+def test_the_real_2022_24_plan_is_shared_with_the_trust_from_april_2023(real_data):
+    share = PlanShare.objects.get(plan__slug="improvement-plan-2022-24")
+    assert share.organisation.slug == "bradford-children-and-families-trust"
+    assert share.start == datetime.date(2023, 4, 1) and share.end is None and not share.start_confirmed
+    assert PlanShare.objects.count() == 1  # not the 2019 or 2021 plans
+    trust_user = f.user_in_role("Officer", person__organisation="bradford-children-and-families-trust")
+    assert {p.slug for p in Plan.objects.visible_to(trust_user)} == {"improvement-plan-2022-24"}
+
+
+def test_an_organisation_admin_administers_its_own_organisation_only(world):
+    a, b, p, board, plan, action, other_plan = world
+    admin = f.user_in_role("Admin", is_staff=True, person__organisation=a)
+    assert set(Plan.objects.administered_by(admin)) == {plan}
+    assert set(Board.objects.administered_by(admin)) == {board}
+    assert administers(admin, a.pk) and not administers(admin, b.pk)
+    officer = f.user_in_role("Officer", person__organisation=a)
+    assert not Plan.objects.administered_by(officer).exists() and not administers(officer, a.pk)
+    # A seat on another council's board gives sight of it, never its administration.
+    f.MembershipFactory(board=other_plan.board, person=admin.person)
+    assert other_plan in set(Plan.objects.visible_to(admin))
+    assert set(Plan.objects.administered_by(admin)) == {plan}
+    assert set(administered(BoardPack.objects.all(), f.StaffUserFactory())) == set(BoardPack.objects.all())
