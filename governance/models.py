@@ -8,6 +8,7 @@ from django.utils import timezone
 from .querysets import (
     AgendaItemQuerySet,
     ApiTokenQuerySet,
+    AuditEventQuerySet,
     AttendanceQuerySet,
     BoardPackQuerySet,
     BoardQuerySet,
@@ -23,6 +24,43 @@ class User(AbstractUser):
 
     class Meta:
         db_table = "governance_user"
+
+
+EXEMPTION_PARAGRAPHS = [
+    (1, "Paragraph 1: information relating to any individual"),
+    (2, "Paragraph 2: information likely to reveal the identity of an individual"),
+    (3, "Paragraph 3: financial or business affairs of any particular person"),
+    (4, "Paragraph 4: labour relations matters (consultations or negotiations)"),
+    (5, "Paragraph 5: information in respect of which legal professional privilege could be claimed"),
+    (6, "Paragraph 6: notices, orders or directions the authority proposes to give or make"),
+    (7, "Paragraph 7: the prevention, investigation or prosecution of crime"),
+]
+
+
+class Restrictable(models.Model):
+    """Not for publication: only members of the owning board and admins of the owning organisation see a
+    restricted object, everywhere (governance.visibility), with the exempting paragraph of Schedule 12A to the
+    Local Government Act 1972 recorded."""
+
+    restricted = models.BooleanField(default=False, help_text="Not for publication.")
+    exemption_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=EXEMPTION_PARAGRAPHS,
+        help_text="The paragraph of Schedule 12A to the Local Government Act 1972 it relies on.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def restricted_has_paragraph(cls, name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(condition=Q(restricted=False) | Q(exemption_paragraph__isnull=False), name=name)
+
+    def clean(self):
+        super().clean()
+        if self.restricted and self.exemption_paragraph is None:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"exemption_paragraph": "Say which paragraph of Schedule 12A makes it restricted."})
 
 
 class Organisation(models.Model):
@@ -83,7 +121,7 @@ class Board(models.Model):
         default=False, help_text="Its packs are not for publication unless the clerk says otherwise when issuing.",
     )
     exemption_paragraph = models.PositiveSmallIntegerField(
-        null=True, blank=True, choices=[(n, f"Paragraph {n}") for n in range(1, 8)],
+        null=True, blank=True, choices=EXEMPTION_PARAGRAPHS,
         help_text="The paragraph of Schedule 12A to the Local Government Act 1972 its restricted packs rely on.",
     )
     note = models.TextField(blank=True)
@@ -139,7 +177,7 @@ class Membership(models.Model):
         return f"{self.person} ({self.get_role_display()}, {self.board})"
 
 
-class Meeting(models.Model):
+class Meeting(Restrictable):
     """One meeting of a board, with the deadline for its papers."""
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
@@ -158,6 +196,7 @@ class Meeting(models.Model):
         ordering = ["board", "start"]
         constraints = [
             models.UniqueConstraint(fields=["board", "start"], name="meeting_unique_start_per_board"),
+            Restrictable.restricted_has_paragraph("meeting_restricted_has_paragraph"),
         ]
 
     def __str__(self):
@@ -172,7 +211,7 @@ class Meeting(models.Model):
         return self.papers_deadline or timezone.localdate(self.start)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Restrictable):
     """A report or item taken at a meeting, and the plans and themes it considers."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
@@ -193,6 +232,7 @@ class AgendaItem(models.Model):
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
+        constraints = [Restrictable.restricted_has_paragraph("agenda_item_restricted_has_paragraph")]
 
     def __str__(self):
         return self.title
@@ -299,7 +339,7 @@ class BoardPack(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
     restricted = models.BooleanField(default=False, help_text="Not for publication.")
     exemption_paragraph = models.PositiveSmallIntegerField(
-        null=True, blank=True, choices=[(n, f"Paragraph {n}") for n in range(1, 8)],
+        null=True, blank=True, choices=EXEMPTION_PARAGRAPHS,
         help_text="Schedule 12A to the Local Government Act 1972.",
     )
 
@@ -354,3 +394,68 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class ThrottleEvent(models.Model):
+    """One counted request of a throttled kind (a password reset request, a refused API token), kept only while
+    a throttle still counts it (governance.throttling): the shared state every process reads."""
+
+    KEY_LENGTH = 255
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET_EMAIL = "reset-email", "Password reset, per email address"
+        PASSWORD_RESET_ADDRESS = "reset-address", "Password reset, per network address"
+        API_TOKEN_FAILURE = "token-failure", "Refused API token, per network address"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=KEY_LENGTH, help_text="The email or network address counted.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "at"], name="throttle_kind_key_at")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.key} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail: who changed what and when, sign-ins (and failed ones), lockouts, exports,
+    feed calls and pack downloads. Append-only: nobody edits or deletes an entry (not even a superuser), and
+    a superuser's deletion of anything is itself recorded."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        DELETED = "deleted", "Deleted"
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGNED_OUT = "signed_out", "Signed out"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out"
+        EXPORTED = "exported", "Exported"
+        FEED_CALLED = "feed_called", "Feed called"
+        PACK_DOWNLOADED = "pack_downloaded", "Pack downloaded"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", help_text="Who did it (blank: the system or nobody signed in).")
+    username = models.CharField(max_length=150, blank=True, help_text="As typed or held at the time.")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", help_text="The organisation whose data it concerns.")
+    content_type = models.ForeignKey("contenttypes.ContentType", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True, help_text="Field: [before, after] for a change.")
+    detail = models.CharField(max_length=500, blank=True, help_text="e.g. the export's format, the path.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
+                   models.Index(fields=["organisation", "-at"], name="audit_organisation_idx")]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username or 'system'} {self.get_kind_display()} {self.object_repr}"

@@ -100,3 +100,29 @@ class MembershipQuerySet(VisibleToMixin, models.QuerySet):
             models.When(past_or_future, then=models.Value(False)), default=models.Value(True),
             output_field=models.BooleanField(),
         ))
+
+
+class OrganisationQuerySet(VisibleToMixin, models.QuerySet):
+    pass
+
+
+class AgendaItemQuerySet(VisibleToMixin, models.QuerySet):
+    pass
+
+
+class AttendanceQuerySet(VisibleToMixin, models.QuerySet):
+    pass
+
+
+class BoardPackQuerySet(VisibleToMixin, models.QuerySet):
+    def current(self):
+        """The pack of each meeting not yet superseded by a later version."""
+        return self.filter(superseded_at__isnull=True)
+
+
+class ApiTokenQuerySet(VisibleToMixin, models.QuerySet):
+    pass
+
+
+class AuditEventQuerySet(VisibleToMixin, models.QuerySet):
+    pass

@@ -8,6 +8,9 @@
     A plan shared with a partner organisation (a PlanShare whose period includes today) is seen by that
     organisation's users (plan, dashboard, register rows, Vital Signs, feed), and its officers update the
     actions they lead; nothing else of the owner's.
+    A restricted object (not for publication: a plan, meeting, agenda item, measure or issued pack) is seen
+    only by members of the owning board (a current seat) and admins of the owning organisation; what hangs
+    off a restricted plan or meeting goes with it.
     Anyone else, a login with no Person, an inactive login and an anonymous visitor see nothing.
 
 Querysets call `visible(queryset, user)` from `visible_to(user)`; the Django admin calls
@@ -51,15 +54,53 @@ def shared_plans(user, today=None):
     return PlanShare.objects.filter(organisation_id__in=own_organisations(user)).current(today).values("plan_id")
 
 
+def admin_organisations(user):
+    """The organisation the user administers, if in the Admin role (a subquery of at most one id)."""
+    from plans.models import Person
+
+    return Person.objects.filter(user_id=user.pk, user__groups__name="Admin").values("organisation_id")
+
+
+def open_or_insider(user, *, board: str, organisation: str, prefix: str = "") -> Q:
+    """Not restricted, or the user sits on the owning board (`board`: path to its id) or administers the owning
+    organisation (`organisation`: path to its id). `prefix` leads to the restricted object itself."""
+    return (Q(**{f"{prefix}restricted": False}) | Q(**{f"{board}__in": seat_boards(user)})
+            | Q(**{f"{organisation}__in": admin_organisations(user)}))
+
+
 def visible_plans(user):
-    """Ids of the plans the user sees: their organisation's, their boards', and those shared with them."""
+    """Ids of the plans the user sees: their organisation's, their boards', and those shared with them, less
+    restricted ones they are not insiders of."""
     from plans.models import Plan
 
     if _everything(user):
         return Plan.objects.values("pk")
     rule = (Q(organisation_id__in=own_organisations(user)) | Q(board_id__in=seat_boards(user))
             | Q(pk__in=shared_plans(user)))
-    return Plan.objects.filter(rule).values("pk")
+    return Plan.objects.filter(rule, open_or_insider(user, board="board_id", organisation="organisation_id")
+                               ).values("pk")
+
+
+def visible_meetings(user):
+    """Ids of the meetings of the boards the user sees, less restricted ones they are not insiders of."""
+    from .models import Meeting
+
+    if _everything(user):
+        return Meeting.objects.values("pk")
+    return Meeting.objects.filter(
+        open_or_insider(user, board="board_id", organisation="board__organisation_id"),
+        board_id__in=visible_boards(user)).values("pk")
+
+
+def visible_measures(user):
+    """Ids of the measures of the plans the user sees, less restricted ones they are not insiders of."""
+    from plans.models import Measure
+
+    if _everything(user):
+        return Measure.objects.values("pk")
+    return Measure.objects.filter(
+        open_or_insider(user, board="plan__board_id", organisation="plan__organisation_id"),
+        plan_id__in=visible_plans(user)).values("pk")
 
 
 def visible_boards(user):
@@ -116,8 +157,8 @@ _RULES = {
     "plans.action": ("plan", "theme__plan_id"),
     "plans.progressupdate": ("plan", "action__theme__plan_id"),
     "plans.editconflict": ("plan", "action__theme__plan_id"),
-    "plans.measure": ("plan", "plan_id"),
-    "plans.measurevalue": ("plan", "measure__plan_id"),
+    "plans.measure": ("measure", "pk"),
+    "plans.measurevalue": ("measure", "measure_id"),
     "plans.impactassessment": ("plan", "theme__plan_id"),
     "plans.person": _people,
     "inspections.inspection": ("inspection", "pk"),
@@ -127,18 +168,22 @@ _RULES = {
     "governance.organisation": _organisations,
     "governance.board": ("board", "pk"),
     "governance.membership": ("board", "board_id"),
-    "governance.meeting": ("board", "board_id"),
-    "governance.agendaitem": ("board", "meeting__board_id"),
-    "governance.attendance": ("board", "meeting__board_id"),
-    "governance.logitem": ("board", "meeting__board_id"),
-    "governance.logitemupdate": ("board", "item__meeting__board_id"),
-    "governance.boardpack": ("board", "meeting__board_id"),
-    "governance.meetingreminder": ("board", "meeting__board_id"),
+    "governance.meeting": ("meeting", "pk"),
+    "governance.agendaitem": lambda user: Q(meeting_id__in=visible_meetings(user)) & open_or_insider(
+        user, board="meeting__board_id", organisation="meeting__board__organisation_id"),
+    "governance.attendance": ("meeting", "meeting_id"),
+    "governance.logitem": ("meeting", "meeting_id"),
+    "governance.logitemupdate": ("meeting", "item__meeting_id"),
+    "governance.boardpack": lambda user: Q(meeting_id__in=visible_meetings(user)) & open_or_insider(
+        user, board="meeting__board_id", organisation="meeting__board__organisation_id"),
+    "governance.meetingreminder": ("meeting", "meeting_id"),
+    "governance.auditevent": lambda user: Q(organisation_id__in=admin_organisations(user)),
     "governance.apitoken": lambda user: Q(user_id=user.pk),
     "governance.user": lambda user: Q(pk=user.pk) | Q(person__organisation_id__in=own_organisations(user)),
 }
 
-_ROOTS = {"plan": visible_plans, "board": visible_boards, "inspection": visible_inspections}
+_ROOTS = {"plan": visible_plans, "board": visible_boards, "inspection": visible_inspections,
+          "meeting": visible_meetings, "measure": visible_measures}
 
 # The path from each model to the organisation that owns it, for the admin (administered()).
 ORGANISATION_PATHS = {
@@ -170,6 +215,7 @@ ORGANISATION_PATHS = {
     "governance.boardpack": "meeting__board__organisation_id",
     "governance.meetingreminder": "meeting__board__organisation_id",
     "governance.apitoken": "user__person__organisation_id",
+    "governance.auditevent": "organisation_id",
     "governance.user": "person__organisation_id",
     # History records (django-simple-history), for the admin's history pages.
     "plans.historicalaction": "theme__plan__organisation_id",

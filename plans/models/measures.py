@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from governance.models import Restrictable
+
 from ..querysets import MeasureQuerySet, MeasureValueQuerySet, ScopedQuerySet
 
 
-class Measure(models.Model):
+class Measure(Restrictable):
     """A success measure or KPI of a plan, as printed, with what is needed to rate it against a target."""
 
     class Kind(models.TextChoices):
@@ -80,6 +82,7 @@ class Measure(models.Model):
                                     name="measure_name_unique_in_plan_without_theme"),
             models.CheckConstraint(condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
                                    name="measure_tolerance_not_negative"),
+            Restrictable.restricted_has_paragraph("measure_restricted_has_paragraph"),
         ]
 
     def __str__(self):

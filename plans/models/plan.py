@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from governance.models import Restrictable
+
 from ..querysets import (
     ActionQuerySet,
     MilestoneQuerySet,
@@ -44,7 +46,7 @@ class Person(models.Model):
         return self.name
 
 
-class Plan(models.Model):
+class Plan(Restrictable):
     """An improvement plan, as written by the council and its partners after an inspection."""
 
     class Status(models.TextChoices):
@@ -93,6 +95,7 @@ class Plan(models.Model):
                 condition=models.Q(end__isnull=True) | models.Q(start__isnull=True) | models.Q(end__gte=models.F("start")),
                 name="plan_ends_after_start",
             ),
+            Restrictable.restricted_has_paragraph("plan_restricted_has_paragraph"),
         ]
 
     def __str__(self):

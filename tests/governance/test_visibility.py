@@ -120,3 +120,41 @@ def test_an_organisation_admin_administers_its_own_organisation_only(world):
     assert other_plan in set(Plan.objects.visible_to(admin))
     assert set(Plan.objects.administered_by(admin)) == {plan}
     assert set(administered(BoardPack.objects.all(), f.StaffUserFactory())) == set(BoardPack.objects.all())
+
+
+def test_a_restricted_plan_is_seen_only_by_its_boards_members_and_its_organisations_admins(world):
+    a, b, p, board, plan, action, other_plan = world
+    Plan.objects.filter(pk=plan.pk).update(restricted=True, exemption_paragraph=3)
+    PlanShare.objects.create(plan=plan, organisation=p, start=TODAY)
+    colleague = f.user_in_role("Officer", person__organisation=a)
+    partner = f.user_in_role("Officer", person__organisation=p)
+    member = f.user_in_role("Board member", person__organisation=a)
+    f.MembershipFactory(board=board, person=member.person)
+    admin = f.user_in_role("Admin", is_staff=True, person__organisation=a)
+    for outsider in (colleague, partner):
+        seen = _sees(outsider)
+        assert plan not in seen["plans"] and seen["actions"] == seen["measures"] == seen["updates"] == set()
+    for insider in (member, admin, f.StaffUserFactory()):
+        seen = _sees(insider)
+        assert plan in seen["plans"] and action in seen["actions"]
+        assert set(Measure.objects.filter(plan=plan)) <= seen["measures"] and seen["measures"]
+
+
+def test_restricted_meetings_agenda_items_measures_and_packs_hide_from_outsiders_only(world):
+    a, b, p, board, plan, action, other_plan = world
+    meeting = Meeting.objects.get(board=board)
+    open_meeting = f.MeetingFactory(board=board)
+    item = f.AgendaItemFactory(meeting=open_meeting, restricted=True, exemption_paragraph=1)
+    f.AgendaItemFactory(meeting=open_meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(restricted=True, exemption_paragraph=7)
+    Measure.objects.update(restricted=True, exemption_paragraph=2)
+    colleague = f.user_in_role("Board member", person__organisation=a)
+    member = f.user_in_role("Board member", person__organisation=a)
+    f.MembershipFactory(board=board, person=member.person)
+    from governance.models import AgendaItem
+
+    assert set(Meeting.objects.visible_to(colleague)) == {open_meeting}
+    assert item not in set(AgendaItem.objects.visible_to(colleague)) and AgendaItem.objects.visible_to(colleague).count() == 1
+    assert not Measure.objects.visible_to(colleague).exists() and plan in set(Plan.objects.visible_to(colleague))
+    assert set(Meeting.objects.visible_to(member)) == {meeting, open_meeting}
+    assert AgendaItem.objects.visible_to(member).count() == 2 and Measure.objects.visible_to(member).count() == 1
