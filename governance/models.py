@@ -8,8 +8,8 @@ from django.utils import timezone
 from .querysets import (
     AgendaItemQuerySet,
     ApiTokenQuerySet,
-    AuditEventQuerySet,
     AttendanceQuerySet,
+    AuditEventQuerySet,
     BoardPackQuerySet,
     BoardQuerySet,
     LogItemQuerySet,
