@@ -5,6 +5,13 @@ DATABASE_URL        sqlite:///db.sqlite3 (default, in the project folder), sqlit
 DJANGO_DEBUG        1/0/true/false (any case); off unless set; anything else is an error
 DJANGO_SECRET_KEY   required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
+DJANGO_SESSION_IDLE_MINUTES minutes without a request before a session ends (default 30)
+DJANGO_TRUSTED_PROXY_COUNT how many proxies of ours stand in front (default 0: X-Forwarded-For is ignored)
+DJANGO_LOGIN_FAILURE_LIMIT, DJANGO_LOGIN_COOLOFF_MINUTES wrong passwords before a user name is locked from
+                    one address (default 5), and for how long (default 15)
+DJANGO_PASSWORD_RESET_LIMIT_PER_EMAIL, _PER_ADDRESS reset requests an hour (defaults 3 and 10)
+DJANGO_API_TOKEN_FAILURE_LIMIT, DJANGO_API_TOKEN_FAILURE_WINDOW_MINUTES refused API tokens from one address
+                    before it is answered 429 (default 10), within how many minutes (default 15)
 EMAIL_*             SMTP settings for production (console backend when debug is on)
 """
 
@@ -12,6 +19,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +71,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
     "ui",
     "governance",
     "inspections",
@@ -71,17 +81,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one, so that error pages answered further in carry the policy and the nonce too.
+    "csp.middleware.CSPMiddleware",
+    "ui.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ui.middleware.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail's acting user and address (governance.audit) for everything the request changes.
+    "governance.middleware.AuditRequestMiddleware",
     # API tokens are checked before the sign-in requirement: /api/ answers 401, never a sign-in redirect.
     "governance.middleware.BearerTokenMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: turns a locked-out sign-in into governance.throttling.lockout_response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bradford_cs.urls"
@@ -118,12 +136,56 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 AUTH_USER_MODEL = "governance.User"
+# Axes first, refusing a locked-out user name before any password is checked; then the model backend, reading
+# the login's Person and organisation with it (the header names the organisation).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "governance.backends.SignInBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Throttling guesses (governance.throttling); every count is in the database, shared by all processes.
+# The client's address: REMOTE_ADDR, or with DJANGO_TRUSTED_PROXY_COUNT proxies of our own in front, the address
+# the outermost one saw in X-Forwarded-For (governance.throttling.ClientAddress). 0 ignores the header.
+TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
+LOGIN_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15)
+PASSWORD_RESET_LIMIT_PER_EMAIL = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_EMAIL", 3)  # an hour
+PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)  # an hour
+API_TOKEN_FAILURE_LIMIT = envint("DJANGO_API_TOKEN_FAILURE_LIMIT", 10)
+API_TOKEN_FAILURE_WINDOW_MINUTES = envint("DJANGO_API_TOKEN_FAILURE_WINDOW_MINUTES", 15)
+for _name, _value, _least in [
+    ("DJANGO_TRUSTED_PROXY_COUNT", TRUSTED_PROXY_COUNT, 0),
+    ("DJANGO_LOGIN_FAILURE_LIMIT", LOGIN_FAILURE_LIMIT, 1),
+    ("DJANGO_LOGIN_COOLOFF_MINUTES", LOGIN_COOLOFF_MINUTES, 1),
+    ("DJANGO_PASSWORD_RESET_LIMIT_PER_EMAIL", PASSWORD_RESET_LIMIT_PER_EMAIL, 1),
+    ("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", PASSWORD_RESET_LIMIT_PER_ADDRESS, 1),
+    ("DJANGO_API_TOKEN_FAILURE_LIMIT", API_TOKEN_FAILURE_LIMIT, 1),
+    ("DJANGO_API_TOKEN_FAILURE_WINDOW_MINUTES", API_TOKEN_FAILURE_WINDOW_MINUTES, 1),
+]:
+    if _value < _least:
+        raise ImproperlyConfigured(f"{_name} must be at least {_least}, not {_value}")
+
+# django-axes: a user name is locked from one address (many colleagues behind one council proxy are not
+# locked together, and a stranger guessing a colleague's password does not lock them out everywhere) after
+# LOGIN_FAILURE_LIMIT wrong passwords, for LOGIN_COOLOFF_MINUTES after the last one; failures while locked do
+# not extend the lock, so the page can say when it ends. Admins lift a lock in the admin
+# (governance.admin_lockouts).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "governance.throttling.login_cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "governance.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "governance.throttling.lockout_response"
+AXES_ENABLE_ADMIN = False  # governance.admin_lockouts registers a scoped admin instead
+# Successful sign-ins belong in the audit trail; axes' own log of them would be a second copy nobody is shown.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -167,11 +229,33 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
+# Sessions live in the database and end after DJANGO_SESSION_IDLE_MINUTES without a request: the expiry slides
+# with each request, saved at most once a SESSION_SLIDE_SECONDS (ui.middleware.SlidingSessionMiddleware) so
+# that a page does not pay a session write every time. base.html warns before the end
+# (ui/static/ui/session-timeout.js) and "Stay signed in" posts to ui.views.keep_alive without leaving the page
+# (WCAG 2.2.1).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_MINUTES = envint("DJANGO_SESSION_IDLE_MINUTES", 30)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(f"DJANGO_SESSION_IDLE_MINUTES must be at least 1, not {SESSION_IDLE_MINUTES}")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SLIDE_SECONDS = 60  # the warning comes two minutes before the end, so a minute's slack is safe
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # a shared office computer: closing the browser signs out too
+# Lax, not Strict: a link in a reminder email must arrive signed in; cross-site POSTs still carry no cookie.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
+# Forms carry the token in the page ({% csrf_token %}); no script reads the cookie.
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Powerful browser features the service never uses, refused for it and anything it embeds
+# (ui.middleware.PermissionsPolicyMiddleware writes the header).
+PERMISSIONS_POLICY = dict.fromkeys(
+    ["accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+     "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb"], "()")
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -180,6 +264,25 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): scripts and styles from this site only, and an inline one only with
+# the page's nonce (`nonce="{{ request.csp_nonce }}"`); no plugins, no framing, forms post here only. The
+# admin's pages work under it: Django's admin scripts are files, its one inline <style> is given the nonce
+# (templates/admin/change_list.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Links in emails (reminders, password reset from commands) point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from plans import views as plan_views
 from ui import forms
+from ui import views as ui_views
 
 auth_patterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=forms.SignInForm, redirect_authenticated_user=True),
@@ -26,6 +27,7 @@ admin.site.site_title = "Improvement Tracker admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include(auth_patterns)),
+    path("session/keep-alive/", ui_views.keep_alive, name="session_keep_alive"),
     path("", plan_views.home, name="home"),
     path("", include("plans.urls")),
     path("", include("governance.urls")),

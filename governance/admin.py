@@ -1,6 +1,13 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.contrib.auth.models import Group
+from django.utils.html import format_html
 
+from plans.rag import MEANINGS, RAG
+
+from . import admin_audit, admin_lockouts  # noqa: F401  (register the audit trail and sign-in lockouts admins)
+from .admin_scoping import OrganisationScopedAdmin
+from .admin_users import UserAdmin
 from .models import (
     AgendaItem,
     ApiToken,
@@ -14,46 +21,77 @@ from .models import (
     Organisation,
     User,
 )
-from .tokens import revoke, revoke_all_for_user
+from .tokens import revoke
+
+# The users admin (inviting people, organisation admins scoped to their own users) is its own module.
+admin.site.register(User, UserAdmin)
 
 
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active", "group_names"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+admin.site.unregister(Group)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
 
-    @admin.display(description="Roles")
-    def group_names(self, obj):
-        return ", ".join(g.name for g in obj.groups.all())
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """The roles and their permissions are the product's, the same for every organisation: only superusers
+    see or change them, whatever permissions a role is given."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A deactivated login's API tokens stop working now, not only while it stays inactive.
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            revoked = revoke_all_for_user(user=obj)
-            if revoked:
-                self.message_user(request, f"{revoked} API token{'s' if revoked != 1 else ''} of {obj} revoked.")
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "note", "is_demo"]}),
+        ("Wording for staff", {
+            "description": "What each rating means, in this organisation's words, wherever its staff are shown "
+                           "it. The ratings themselves, and their colours, are the same for every organisation.",
+            "fields": [f"rag_meaning_{rating.value}" for rating in RAG],
+        }),
+    ]
+    readonly_fields = ["is_demo"]  # set by seed_demo: a real organisation is never marked fictional by hand
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name.startswith("rag_meaning_"):
+            default = MEANINGS[RAG(db_field.name.removeprefix("rag_meaning_"))]
+            # The admin prints help text unescaped: format_html escapes the default.
+            field.help_text = format_html("Leave blank to keep the default: “{}”", default)
+            field.widget.attrs["rows"] = 3
+        return field
+
+    # Superusers make and remove organisations; an organisation admin rewords only their own.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(OrganisationScopedAdmin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "role", "position", "represents", "party", "start", "end", "order"]
 
 
-class MeetingInline(admin.TabularInline):
+class MeetingInline(OrganisationScopedAdmin, admin.TabularInline):
     model = Meeting
     extra = 0
     fields = ["start", "venue", "papers_deadline"]
@@ -61,7 +99,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "organisation", "meeting_frequency"]
     list_filter = ["kind", "organisation"]
     list_select_related = ["organisation"]
@@ -71,7 +109,7 @@ class BoardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["person", "board", "role", "position", "represents", "party", "start", "end"]
     list_filter = ["board", "role", "party"]
     list_select_related = ["person", "board"]
@@ -79,25 +117,25 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person"]
 
 
-class AgendaItemInline(admin.StackedInline):
+class AgendaItemInline(OrganisationScopedAdmin, admin.StackedInline):
     model = AgendaItem
     extra = 0
     autocomplete_fields = ["plans", "themes"]
     fields = ["number", "title", "document", "report_author", "description", "plans", "themes",
-              "themes_as_printed", "order", "note"]
+              "themes_as_printed", "order", "note", "restricted", "exemption_paragraph"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["start", "board", "venue", "papers_deadline"]
-    list_filter = ["board"]
+class MeetingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    list_display = ["start", "board", "venue", "papers_deadline", "restricted"]
+    list_filter = ["board", "restricted"]
     list_select_related = ["board"]
     date_hierarchy = "start"
     search_fields = ["board__name", "venue", "agenda_items__title"]
     inlines = [AgendaItemInline]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     """Records the service writes through its own rules (issued packs, reminders sent, tokens): admins read
     them here; only superusers may delete, and nobody edits them."""
 
@@ -112,7 +150,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["person", "meeting", "status", "substitute_for"]
     list_filter = ["status", "meeting__board"]
     list_select_related = ["person", "meeting__board"]
@@ -122,7 +160,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(LogItem)
-class LogItemAdmin(admin.ModelAdmin):
+class LogItemAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["text", "kind", "meeting", "owner", "due_date", "status"]
     list_filter = ["kind", "status", "meeting__board"]
     list_select_related = ["owner", "meeting__board"]
@@ -164,16 +202,16 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None):
         # The changelist action needs it; the change form still shows every field read-only.
-        return request.user.has_perm("governance.change_apitoken")
+        return request.user.has_perm("governance.change_apitoken") and self.administers(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name != "token_hash"]
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "meeting", "number", "document", "report_author"]
-    list_filter = ["meeting__board"]
+class AgendaItemAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    list_display = ["title", "meeting", "number", "document", "report_author", "restricted"]
+    list_filter = ["meeting__board", "restricted"]
     list_select_related = ["meeting__board"]
     search_fields = ["title", "description", "report_author", "themes_as_printed"]
     autocomplete_fields = ["plans", "themes"]

@@ -61,7 +61,9 @@ def meeting_days(window_start: datetime.date, until: datetime.date) -> list[date
 
 
 def improvement_board():
-    return Board.objects.filter(kind=Board.Kind.IMPROVEMENT_BOARD).order_by("pk").first()
+    """The real council's Improvement Board (a demo council's board has its own demo: plans.demo_council)."""
+    return (Board.objects.filter(kind=Board.Kind.IMPROVEMENT_BOARD, organisation__is_demo=False)
+            .order_by("pk").first())
 
 
 def live_plan(board):
@@ -85,8 +87,11 @@ def seed(today: datetime.date | None = None) -> list[Meeting]:
     today = today or timezone.localdate()
     board = improvement_board()
     plan = live_plan(board)
+    # A demo council's meeting is seeded by plans.demo_council: never dropped here.
+    ours = Meeting.objects.filter(is_demo=True).exclude(board__organisation__is_demo=True)
     if plan is None or plan.window_start is None:
-        clear()
+        BoardPack.objects.filter(meeting__in=ours).delete()
+        ours.delete()
         return []
     real_days = {timezone.localdate(start) for start in
                  Meeting.objects.filter(board=board, is_demo=False).values_list("start", flat=True)}
@@ -106,7 +111,7 @@ def seed(today: datetime.date | None = None) -> list[Meeting]:
         })
         item.plans.set([plan])
         meetings.append(meeting)
-    stale = Meeting.objects.filter(is_demo=True).exclude(pk__in=[m.pk for m in meetings])
+    stale = ours.exclude(pk__in=[m.pk for m in meetings])
     BoardPack.objects.filter(meeting__in=stale).delete()
     stale.delete()
     return meetings

@@ -27,6 +27,8 @@ from plans.rag import RAG
 from .models import BoardPack, LogItem, Meeting, Membership
 from .permissions import can_clerk
 from .report import build_report
+from .restricted import exemption_line
+from .restricted import label as restricted_label
 
 PACK_CSS = Path(__file__).resolve().parent / "static" / "governance" / "pack.css"
 # WeasyPrint does not apply the document's stylesheet inside inline SVG, so in the PDF each chart is an image
@@ -114,12 +116,14 @@ def render_docx(context: dict) -> bytes:
     else:
         document.add_paragraph("Live report: not an issued pack, and its figures can change.")
     if context.get("restricted"):
-        paragraph = context["exemption_paragraph"]
-        document.add_paragraph("Not for publication: exempt information under "
-                               + (f"paragraph {paragraph} of " if paragraph else "")
-                               + "Schedule 12A to the Local Government Act 1972"
-                               + ("" if paragraph else " (the board has not recorded which paragraph)") + ".",
-                               style="Intense Quote")
+        document.add_paragraph("NOT FOR PUBLICATION. " + context["restricted_line"], style="Intense Quote")
+    if context.get("agenda") or context.get("withheld_items"):
+        document.add_paragraph().add_run("Agenda items considered").bold = True
+        for item in context.get("agenda", []):
+            document.add_paragraph((f"Item {item.number}: " if item.number else "") + item.title
+                                   + (f" — {restricted_label(item)}" if item.restricted else ""), style="List Bullet")
+        for words in context.get("withheld_items", []):
+            document.add_paragraph(words, style="List Bullet")
 
     document.add_heading("Summary", level=1)
     for line in context["summary"]:
@@ -218,12 +222,47 @@ def render_docx(context: dict) -> bytes:
     return out.getvalue()
 
 
-def live_context(meeting: Meeting) -> dict:
-    """The live report, labelled with the board's default publication status."""
-    context = build_report(meeting)
-    return context | {"issue": None, "produced_at": timezone.localtime(),
-                      "restricted": meeting.board.packs_restricted,
-                      "exemption_paragraph": meeting.board.exemption_paragraph}
+def live_context(meeting: Meeting, user) -> dict:
+    """The live report as `user` may see it (governance.report), labelled as a pack issued now would be
+    (RestrictedPackRule), or as restricted whenever it shows the reader something restricted."""
+    context = build_report(meeting, user)
+    restricted, paragraph = RestrictedPackRule.default(meeting)
+    if context["holds_restricted"] and not restricted:
+        restricted, paragraph = True, _first_paragraph(context)
+    return context | {"issue": None, "produced_at": timezone.localtime()} | _publication(restricted, paragraph)
+
+
+def _publication(restricted: bool, paragraph: int | None) -> dict:
+    """The report context's publication status and the cover line that says it."""
+    return {"restricted": restricted, "exemption_paragraph": paragraph if restricted else None,
+            "restricted_line": exemption_line(paragraph) if restricted else ""}
+
+
+def _first_paragraph(context) -> int | None:
+    """The paragraph of the first restricted thing the report shows (agenda items, plans, then measures)."""
+    found = ([i for i in context["agenda"] if i.restricted] + [p["plan"] for p in context["plans"] if p["plan"].restricted]
+             + [m["measure"] for m in context["measures_moved"] if m["measure"].restricted])
+    return found[0].exemption_paragraph if found else None
+
+
+class RestrictedPackRule:
+    """A pack issued for a restricted meeting is restricted, on the meeting's paragraph unless the clerk names
+    another; a board whose packs are restricted (Board.packs_restricted) issues restricted packs by default,
+    on the board's paragraph."""
+
+    @staticmethod
+    def default(meeting: Meeting) -> tuple[bool, int | None]:
+        if meeting.restricted:
+            return True, meeting.exemption_paragraph
+        board = meeting.board
+        return board.packs_restricted, board.exemption_paragraph if board.packs_restricted else None
+
+    @staticmethod
+    def check(*, meeting: Meeting, restricted: bool):
+        if meeting.restricted and not restricted:
+            raise ValidationError(
+                {"restricted": "This meeting is not for publication, so its pack must be too: tick "
+                               "“Not for publication”."}, code="meeting_restricted")
 
 
 class ReissueNeedsReasonRule:
@@ -264,15 +303,18 @@ def issue_pack(*, meeting: Meeting, user, reason: str = "", restricted: bool | N
     """Freeze the report as version n+1: PDF and Word bytes, their SHA-256 hashes and the figures, in one
     transaction that supersedes the current version. Board members are emailed a link.
 
-    `restricted` and `exemption_paragraph` default to the board's. `based_on_version` is the latest version when
-    the form was opened (0 for none): if another was issued since, nothing is issued. Raises PermissionDenied unless the user is
-    the board's clerk or an admin, ValidationError for a broken rule.
+    `restricted` and `exemption_paragraph` default by RestrictedPackRule (the meeting's, else the board's).
+    `based_on_version` is the latest version when the form was opened (0 for none): if another was issued since,
+    nothing is issued. Raises PermissionDenied unless the user is the board's clerk or an admin, ValidationError
+    for a broken rule.
     """
     if not can_clerk(user, meeting.board):
         raise PermissionDenied("Only the board's clerk or an admin can issue its packs.")
-    restricted = meeting.board.packs_restricted if restricted is None else restricted
+    default_restricted, default_paragraph = RestrictedPackRule.default(meeting)
+    restricted = default_restricted if restricted is None else restricted
+    RestrictedPackRule.check(meeting=meeting, restricted=restricted)
     if exemption_paragraph is None and restricted:
-        exemption_paragraph = meeting.board.exemption_paragraph
+        exemption_paragraph = default_paragraph or meeting.board.exemption_paragraph
     RestrictedNeedsParagraphRule.check(restricted=restricted, paragraph=exemption_paragraph)
     now = timezone.now()
     try:
@@ -283,11 +325,11 @@ def issue_pack(*, meeting: Meeting, user, reason: str = "", restricted: bool | N
             StaleIssueRule.check(based_on_version=based_on_version, current=current)
             version = current + 1
             ReissueNeedsReasonRule.check(version=version, reason=reason)
-            context = build_report(meeting) | {
+            # The board's papers, not the issuer's view: what every reader of the pack may read (PackContentRule).
+            context = build_report(meeting, restricted=restricted) | {
                 "issue": {"version": version, "issued_at": timezone.localtime(now), "issued_by": _display_name(user),
                           "reason": reason.strip()},
-                "restricted": restricted, "exemption_paragraph": exemption_paragraph if restricted else None,
-            }
+            } | _publication(restricted, exemption_paragraph)
             pdf, docx_bytes = render_pdf(context), render_docx(context)
             BoardPack.objects.filter(meeting=meeting, superseded_at__isnull=True).update(superseded_at=now)
             pack = BoardPack.objects.create(

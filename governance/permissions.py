@@ -25,8 +25,9 @@ def is_clerk_of(user, board) -> bool:
 
 
 def can_clerk(user, board) -> bool:
-    """The board's clerk, or an admin: records attendance and the action log, issues packs."""
-    return bool(user.is_authenticated and user.is_active and (is_admin(user) or is_clerk_of(user, board)))
+    """The board's clerk, or an admin of the board's organisation: records attendance and the action log, issues packs."""
+    return bool(user.is_authenticated and user.is_active and board is not None
+                and (is_admin(user, board.organisation_id) or is_clerk_of(user, board)))
 
 
 def get_meeting_for_clerk(request, pk):

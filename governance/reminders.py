@@ -15,6 +15,7 @@ from django.utils import timezone
 from plans.models import Action, Measure
 from plans.querysets import end_of_day
 from plans.rag import RAG
+from plans.reminders import may_see_meeting, only_what_they_see
 
 from .calendar import add_working_days
 from .models import Meeting, MeetingReminder
@@ -57,7 +58,9 @@ def board_last_met(meeting: Meeting, today: datetime.date) -> datetime.date:
 def reminders_for(meeting: Meeting, today: datetime.date) -> list[Reminder]:
     """One Reminder per lead of the meeting's plans with actions (not complete) or measures they own that have
     had no update, or no value entered, since the board last met."""
-    plans = [p.pk for p in plans_considered(meeting, meeting.position_date)]
+    # The board's papers with what is restricted to the board (PackContentRule); each person then gets only
+    # what they may see (only_what_they_see), so a restricted plan reaches its insiders alone.
+    plans = [p.pk for p in plans_considered(meeting, meeting.position_date, restricted=True)]
     since = end_of_day(board_last_met(meeting, today) - datetime.timedelta(days=1))  # on the meeting day counts
     # "Updated since" by when the lead saved an update (recorded_at), so a late update that applies from an
     # earlier day still counts as the lead having updated.
@@ -73,7 +76,13 @@ def reminders_for(meeting: Meeting, today: datetime.date) -> list[Reminder]:
         by_person.setdefault(action.lead_id, Reminder(meeting, action.lead)).actions.append(action)
     for measure in measures:
         by_person.setdefault(measure.owner_id, Reminder(meeting, measure.owner)).measures.append(measure)
-    return sorted(by_person.values(), key=lambda r: (r.person.name, r.person.pk))
+    # The board's plans are read as its papers are; each person is then sent only what they may see.
+    for reminder in by_person.values():
+        reminder.actions = only_what_they_see(reminder.person, reminder.actions)
+        reminder.measures = only_what_they_see(reminder.person, reminder.measures)
+    # A restricted meeting is not named to anyone outside it, however much they have to update.
+    return sorted((r for r in by_person.values() if (r.actions or r.measures) and may_see_meeting(r.person, meeting)),
+                  key=lambda r: (r.person.name, r.person.pk))
 
 
 def _address(person) -> str:

@@ -4,6 +4,11 @@ Word file all render, so the three cannot disagree, and the figures an issued pa
 The position is as at the meeting's position date, compared with the board's previous meeting (or 28 days
 earlier when there is none), for the plans the meeting considers: those its board owns whose window
 includes the position date, plus those named in its agenda items.
+
+Read for a user (the live page, PDF and Word file), the report holds only the plans, measures, agenda items
+and earlier meetings' log items that user may see (governance.visibility), and everything else it reads
+hangs off those plans or off the meeting's board, which the user sees with the meeting. Read with no user
+(issuing a pack, reminders), it is the board's papers, by PackContentRule.
 """
 
 import datetime
@@ -20,7 +25,8 @@ from plans.rag import RAG, SEVERITY
 from plans.templatetags.dashboard import rag_segments
 from ui.charts import format_number, stacked_bar
 
-from .models import LogItem, Meeting
+from .models import AgendaItem, LogItem, Meeting
+from .restricted import split_agenda
 
 # With no next meeting on the calendar, "due before the next meeting" looks this far ahead.
 DEFAULT_LOOKAHEAD_DAYS = 28
@@ -46,13 +52,51 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
-def plans_considered(meeting: Meeting, as_at: datetime.date) -> list[Plan]:
-    """The plans its board owns whose window includes `as_at`, plus those named in its agenda items."""
-    candidates = (
-        Plan.objects.filter(Q(board=meeting.board) | Q(agenda_items__meeting=meeting))
-        .select_related("superseded_by", "board").distinct().order_by("start", "pk")
-    )
-    named = set(Plan.objects.filter(agenda_items__meeting=meeting).values_list("pk", flat=True))
+class PackContentRule:
+    """An issued pack is read by everyone who may read it: an open pack by all who see the meeting, so it holds
+    nothing restricted (a restricted agenda item is listed by number and paragraph only); a restricted pack by
+    the board's members and its organisation's admins, so it also holds what is restricted to them: the
+    meeting's restricted agenda items, the restricted plans and measures the board owns, and log items of the
+    board's restricted meetings. A restricted plan of another board stays out of every pack."""
+
+    @staticmethod
+    def allows(meeting: Meeting, restricted: bool, *, board: str, organisation: str, prefix: str = "") -> Q:
+        """Q over objects whose owning board is at `board` and organisation at `organisation`; `prefix` leads to
+        the object that may be restricted (e.g. "meeting__" from a log item)."""
+        rule = Q(**{f"{prefix}restricted": False})
+        if restricted:
+            rule |= Q(**{board: meeting.board_id, organisation: meeting.board.organisation_id})
+        return rule
+
+
+def _within(queryset, meeting, user, restricted, *, board: str, organisation: str):
+    """`queryset` as the reader may see it: by the rule (visible_to) for a user, by PackContentRule for a pack;
+    `board` and `organisation` lead to the restricted object's owning board and organisation."""
+    if user is not None:
+        return queryset.visible_to(user)
+    return queryset.filter(PackContentRule.allows(meeting, restricted, board=board, organisation=organisation))
+
+
+def agenda_items_for(meeting: Meeting, user=None, restricted: bool = False):
+    """The meeting's agenda items the reader may see (a user), or that the pack may hold (no user)."""
+    items = AgendaItem.objects.filter(meeting=meeting)
+    return _within(items, meeting, user, restricted, board="meeting__board_id",
+                   organisation="meeting__board__organisation_id").order_by("order", "pk")
+
+
+def plans_considered(meeting: Meeting, as_at: datetime.date, user=None, restricted: bool = False) -> list[Plan]:
+    """The plans its board owns whose window includes `as_at`, plus those named in its agenda items; with a
+    `user`, only those the user may see (through the agenda items they may see); with none, those a pack
+    (`restricted` or not) may hold, by PackContentRule."""
+    items = agenda_items_for(meeting, user, restricted).values("pk")
+    candidates = Plan.objects.filter(Q(board=meeting.board) | Q(agenda_items__in=items))
+    if user is not None:
+        candidates = candidates.visible_to(user)
+    else:
+        candidates = candidates.filter(PackContentRule.allows(meeting, restricted, board="board_id",
+                                                              organisation="organisation_id"))
+    candidates = candidates.select_related("superseded_by", "board").distinct().order_by("start", "pk")
+    named = set(Plan.objects.filter(agenda_items__in=items).values_list("pk", flat=True))
     chosen = []
     for plan in candidates:
         start, end = plan.window_start, plan.window_end
@@ -73,16 +117,24 @@ def _counts(rows) -> dict:
     return {rag.value: found.get(rag.value, 0) for rag in SEVERITY}
 
 
-def build_report(meeting: Meeting) -> dict:
-    """Everything the highlight report shows, as plain values and model rows, plus `figures` (JSON-safe)."""
+def build_report(meeting: Meeting, user=None, *, restricted: bool = False) -> dict:
+    """Everything the highlight report shows, as plain values and model rows, plus `figures` (JSON-safe).
+
+    With a `user`, only what they may see, and `plans_left_out` counts the plans the board's papers hold
+    beyond them (an issued pack then differs from what this reader's live report can show). With none, what
+    a pack holds (PackContentRule): `restricted` says whether the pack is not for publication."""
     as_at = meeting.position_date
     compare_date, compare_meeting = Meeting.objects.comparison_date(meeting.board, as_at)
     next_meeting = Meeting.objects.next_meeting(meeting.board, as_at)
     # The same cut-off as the dashboard's "due before the next meeting": the day that meeting sits.
     horizon = (timezone.localdate(next_meeting.start) if next_meeting
                else as_at + datetime.timedelta(days=DEFAULT_LOOKAHEAD_DAYS))
-    plans = plans_considered(meeting, as_at)
+    plans = plans_considered(meeting, as_at, user, restricted)
     plan_ids = [p.pk for p in plans]
+    plans_left_out = (max(0, len(plans_considered(meeting, as_at, restricted=True)) - len(plans))
+                      if user is not None else 0)
+    # A restricted item left out is still listed, by number and paragraph only (governance.restricted).
+    agenda, withheld = split_agenda(meeting, user, restricted=restricted)
 
     # Actions as at the position date, with the update that gives each its rating; and as at the comparison.
     actions = list(
@@ -126,16 +178,21 @@ def build_report(meeting: Meeting) -> dict:
         })
 
     milestones = _milestones(plan_ids, compare_date, as_at, horizon)
-    measures = _measures(plan_ids, compare_date, as_at)
+    measures = _measures(_within(Measure.objects.filter(plan__in=plan_ids), meeting, user, restricted,
+                                 board="plan__board_id", organisation="plan__organisation_id"), compare_date, as_at)
     impact = _impact(plan_ids, compare_date, as_at)
-    matters = _matters_arising(meeting)
+    matters = _matters_arising(meeting, user, restricted)
     context = {
         "meeting": meeting, "board": meeting.board, "as_at": as_at, "compare_date": compare_date,
         "compare_meeting": compare_meeting, "next_meeting": next_meeting, "horizon": horizon, "plans": plan_rows,
         "sections": SECTIONS, "rows": rows, "red": red, "moved_to_red": moved_to_red, "overdue": overdue,
         "revised": revised, "completed": completed, "milestones_due": milestones["due"],
         "milestones_done": milestones["done"], "measures_moved": measures["moved"],
-        "measures_count": measures["count"], "impact": impact, "matters": matters,
+        "measures_count": measures["count"], "impact": impact, "matters": matters, "plans_left_out": plans_left_out,
+        "agenda": agenda, "withheld_items": withheld,
+        # What restricted content it holds, so the live report is labelled as the pack would be.
+        "holds_restricted": any(p.restricted for p in plans) or any(i.restricted for i in agenda)
+        or any(m["measure"].restricted for m in measures["moved"]),
         "compared_with": (f"the previous meeting on {_day(compare_meeting.position_date)}" if compare_meeting
                           else f"{_day(compare_date)} (28 days earlier: the board has no earlier meeting)"),
     }
@@ -187,13 +244,13 @@ def _shown(measure, value, status) -> str:
     return f"{format_number(value)}{suffix}"
 
 
-def _measures(plan_ids, compare_date, as_at) -> dict:
+def _measures(ours, compare_date, as_at) -> dict:
     """Each measure's latest figure known by the position date against its latest known at the comparison date
     (Measure.objects.with_latest): a measure moved when that figure changed (a new period, or a correction).
     Its rating and direction of travel are the dashboards' (latest against the previous stored value)."""
-    measures = list(Measure.objects.filter(plan__in=plan_ids).with_latest(as_at).select_related("plan", "theme")
+    measures = list(ours.with_latest(as_at).select_related("plan", "theme")
                     .order_by("plan__start", "plan_id", "theme__order", "order", "pk"))
-    then = {row["pk"]: row for row in Measure.objects.filter(plan__in=plan_ids).with_latest(compare_date)
+    then = {row["pk"]: row for row in ours.with_latest(compare_date)
             .values("pk", "latest_value", "latest_status", "latest_period_end")}
     moved = []
     for measure in measures:
@@ -224,9 +281,14 @@ def _impact(plan_ids, compare_date, as_at) -> list[dict]:
             for a in found.values()]
 
 
-def _matters_arising(meeting) -> list:
-    """Open decisions, actions and recommendations carried forward from the board's earlier meetings."""
-    return list(LogItem.objects.matters_arising(meeting).exclude(meeting=meeting).select_related("meeting", "owner"))
+def _matters_arising(meeting, user=None, restricted: bool = False) -> list:
+    """Open decisions, actions and recommendations carried forward from the board's earlier meetings (a
+    restricted meeting's only where the reader may see that meeting)."""
+    items = LogItem.objects.matters_arising(meeting).exclude(meeting=meeting)
+    items = (items.visible_to(user) if user is not None else items.filter(PackContentRule.allows(
+        meeting, restricted, board="meeting__board_id", organisation="meeting__board__organisation_id",
+        prefix="meeting__")))
+    return list(items.select_related("meeting", "owner"))
 
 
 def _questions(context, actions) -> list[dict]:
@@ -281,6 +343,10 @@ def _summary(context) -> list[str]:
         f"{context['measures_count']}.",
         f"{_plural(len(context['matters']), 'matter')} arising from the action log.",
     ]
+    left_out = context["plans_left_out"]
+    if left_out:
+        lines.append(f"{_plural(left_out, 'plan')} the meeting considers {'is' if left_out == 1 else 'are'} left out: "
+                     "you may not see them here. The board's issued packs include every plan.")
     return lines
 
 

@@ -92,11 +92,14 @@ def revoke_all_for_user(*, user, now: datetime.datetime | None = None) -> int:
 
 @transaction.atomic
 def deactivate_user(*, user) -> int:
-    """Deactivate a login and revoke its tokens in one transaction; returns how many tokens were revoked."""
+    """Deactivate a login and revoke its tokens in one transaction; returns how many tokens were revoked. Saving
+    the login inactive also ends its sessions (governance.access, which revokes the tokens on every route)."""
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-    return revoke_all_for_user(user=user)
+    revoke_all_for_user(user=user)  # the login may have been inactive already, with tokens left live
+    return live
 
 
 def status(token: ApiToken, now: datetime.datetime | None = None) -> str:

@@ -123,14 +123,13 @@ def visible_inspections(user):
 
 
 def _people(user):
-    """People of the user's organisation, people sitting on boards the user sits on, and the leads of actions
-    in plans the user sees (their names are part of the plan)."""
+    """People of the user's organisation, the members of boards the user sees (a board's page lists them), and
+    the leads of actions in plans the user sees (their names are part of the plan)."""
     from plans.models import Action
 
     from .models import Membership
 
-    today = timezone.localdate()
-    seated = Membership.objects.filter(board_id__in=seat_boards(user, today)).values("person_id")
+    seated = Membership.objects.filter(board_id__in=visible_boards(user)).values("person_id")
     leads = Action.objects.filter(theme__plan_id__in=visible_plans(user)).values("lead_id")
     return Q(organisation_id__in=own_organisations(user)) | Q(pk__in=seated) | Q(pk__in=leads)
 

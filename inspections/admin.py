@@ -1,15 +1,17 @@
 from django.contrib import admin
 
+from governance.admin_scoping import OrganisationScopedAdmin
+
 from .models import Finding, Inspection, Judgement, Recommendation
 
 
-class JudgementInline(admin.TabularInline):
+class JudgementInline(OrganisationScopedAdmin, admin.TabularInline):
     model = Judgement
     extra = 0
     fields = ["area", "grade", "order"]
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(OrganisationScopedAdmin, admin.TabularInline):
     model = Recommendation
     extra = 0
     fields = ["code", "code_as_printed", "kind", "text", "finding", "order"]
@@ -17,7 +19,7 @@ class RecommendationInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["title", "kind", "inspectorate", "start_date", "end_date", "published", "overall_grade"]
     list_filter = ["kind", "inspectorate", "overall_grade", "organisation"]
     search_fields = ["title", "authority", "lead_inspector"]
@@ -26,7 +28,7 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Judgement)
-class JudgementAdmin(admin.ModelAdmin):
+class JudgementAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["area", "grade", "inspection"]
     list_filter = ["grade", "inspection"]
     list_select_related = ["inspection"]
@@ -34,7 +36,7 @@ class JudgementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["number", "section", "inspection", "short_text"]
     list_filter = ["inspection", "section"]
     list_select_related = ["inspection"]
@@ -46,7 +48,7 @@ class FindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["code", "code_as_printed", "kind", "inspection", "short_text", "finding"]
     list_filter = ["kind", "inspection"]
     list_select_related = ["inspection", "finding"]

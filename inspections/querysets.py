@@ -44,8 +44,9 @@ def linked_by_any_route(ref: str = "pk") -> Q:
 
 
 class RecommendationQuerySet(VisibleToMixin, models.QuerySet):
-    def with_rollup(self, as_at: datetime.date | None = None):
-        """Annotate, over the actions linked by any route (each action counted once):
+    def with_rollup(self, as_at: datetime.date | None = None, user=None):
+        """Annotate, over the actions linked by any route (each action counted once), and with a `user` only
+        those actions, measures and assessments the user may see (so the counts agree with the links listed):
 
         direct_count, objective_count, theme_count (actions by each route); action_count; a count per RAG
         rating (not_rated_count .. blue_count, as at the end of `as_at` when given); share_complete (percent
@@ -55,11 +56,14 @@ class RecommendationQuerySet(VisibleToMixin, models.QuerySet):
         """
         from plans.models import Action, ImpactAssessment, Measure
 
-        linked = Action.objects.filter(linked_by_any_route())
+        def seen(model):
+            return model.objects.visible_to(user) if user is not None else model.objects.all()
+
+        linked = seen(Action).filter(linked_by_any_route())
         if as_at is not None:
             linked = linked.filter(added_on__lte=as_at)
         rated = linked.with_current_rag(as_at)
-        assessments = ImpactAssessment.objects.exclude(level=ImpactAssessment.Level.NOT_YET_EVIDENT).filter(
+        assessments = seen(ImpactAssessment).exclude(level=ImpactAssessment.Level.NOT_YET_EVIDENT).filter(
             Q(theme__actions__recommendations=OuterRef("pk"))
             | Q(theme__actions__objective__recommendations=OuterRef("pk"))
             | Q(theme__code_table__recommendation=OuterRef("pk")))
@@ -67,13 +71,13 @@ class RecommendationQuerySet(VisibleToMixin, models.QuerySet):
             assessments = assessments.filter(assessed_on__lte=as_at, created_at__lte=end_of_day(as_at))
         routes = {}
         for route, lookup in ROUTES.items():
-            by_route = Action.objects.filter(**{lookup: OuterRef("pk")})
+            by_route = seen(Action).filter(**{lookup: OuterRef("pk")})
             routes[f"{route}_count"] = _count(by_route.filter(added_on__lte=as_at) if as_at else by_route)
         counted = self.annotate(
             **routes,
             action_count=_count(linked),
             live_action_count=_count(linked.exclude(theme__plan__status__in=HISTORY_STATUSES)),
-            measure_count=_count(Measure.objects.filter(recommendations=OuterRef("pk"))),
+            measure_count=_count(seen(Measure).filter(recommendations=OuterRef("pk"))),
             has_impact_evidence=Exists(assessments),
             **{f"{rag.value}_count": _count(rated.filter(current_rag=rag.value)) for rag in RAG},
         )
@@ -92,15 +96,17 @@ class RecommendationQuerySet(VisibleToMixin, models.QuerySet):
 
 
 class InspectionQuerySet(VisibleToMixin, models.QuerySet):
-    def with_tracker_summary(self):
-        """Annotate recommendation_count, mapped_count (recommendations with an action by any route) and
-        unmapped_count. An inspection with mapped_count 0 is one no plan maps to (the 2021 monitoring visit)."""
+    def with_tracker_summary(self, user=None):
+        """Annotate recommendation_count, mapped_count (recommendations with an action by any route, with a
+        `user` an action the user may see) and unmapped_count. An inspection with mapped_count 0 is one no
+        plan maps to (the 2021 monitoring visit)."""
         from plans.models import Action
 
         from .models import Recommendation
 
         recommendations = Recommendation.objects.filter(inspection=OuterRef("pk"))
-        mapped = recommendations.filter(Exists(Action.objects.filter(linked_by_any_route())))
+        actions = Action.objects.visible_to(user) if user is not None else Action.objects.all()
+        mapped = recommendations.filter(Exists(actions.filter(linked_by_any_route())))
         counted = self.annotate(recommendation_count=_count(recommendations), mapped_count=_count(mapped))
         return counted.annotate(unmapped_count=F("recommendation_count") - F("mapped_count"))
 

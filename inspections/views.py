@@ -12,9 +12,9 @@ def tracker(request, slug):
     """Queries: inspection (with its summary), recommendations (finding, roll-up), linked actions by each of the
     three routes, measures, the plans that name the inspection, and its findings."""
     user = request.user
-    inspection = get_object_or_404(Inspection.objects.visible_to(user).with_tracker_summary(), slug=slug)
+    inspection = get_object_or_404(Inspection.objects.visible_to(user).with_tracker_summary(user), slug=slug)
     recommendations = list(Recommendation.objects.visible_to(user).filter(inspection=inspection)
-                           .select_related("finding").with_rollup().order_by("order", "code"))
+                           .select_related("finding").with_rollup(user=user).order_by("order", "code"))
     links = linked_actions(recommendations, actions=Action.objects.visible_to(user))
     measures = measures_by_recommendation(recommendations, measures=Measure.objects.visible_to(user))
     for recommendation in recommendations:

@@ -6,6 +6,8 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance.admin_scoping import OrganisationScopedAdmin, ScopedHistoryAdmin
+
 from .models import (
     Action,
     EditConflict,
@@ -38,7 +40,7 @@ class CurrentRAGFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "initials", "job_title", "organisation", "email", "user"]
     list_filter = ["organisation"]
     list_select_related = ["organisation", "user"]
@@ -46,7 +48,7 @@ class PersonAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(OrganisationScopedAdmin, admin.TabularInline):
     model = Theme
     extra = 0
     fields = ["number", "title", "group", "order"]
@@ -54,9 +56,9 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "version", "status", "start", "end", "organisation", "board"]
-    list_filter = ["status", "organisation"]
+class PlanAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    list_display = ["title", "version", "status", "start", "end", "organisation", "board", "restricted"]
+    list_filter = ["status", "organisation", "restricted"]
     list_select_related = ["organisation", "board"]
     search_fields = ["title", "version"]
     prepopulated_fields = {"slug": ["title", "version"]}
@@ -72,21 +74,21 @@ class PlanAdmin(admin.ModelAdmin):
         ] + super().get_urls()
 
 
-class ThemeRecommendationInline(admin.TabularInline):
+class ThemeRecommendationInline(OrganisationScopedAdmin, admin.TabularInline):
     model = ThemeRecommendation
     extra = 0
     autocomplete_fields = ["recommendation"]
     fields = ["recommendation", "code_as_printed", "text_as_printed", "order", "note"]
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(OrganisationScopedAdmin, admin.TabularInline):
     model = Objective
     extra = 0
     fields = ["number", "group_heading", "text", "codes_as_printed", "order"]
     show_change_link = True
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(OrganisationScopedAdmin, admin.TabularInline):
     model = Action
     extra = 0
     fields = ["reference", "objective", "activity", "timeline", "due_date", "lead", "lead_as_printed", "order"]
@@ -94,7 +96,7 @@ class ActionInline(admin.TabularInline):
     show_change_link = True
 
 
-class ThemeMilestoneInline(admin.TabularInline):
+class ThemeMilestoneInline(OrganisationScopedAdmin, admin.TabularInline):
     model = Milestone
     fk_name = "theme"
     extra = 0
@@ -103,7 +105,7 @@ class ThemeMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["number", "title", "plan", "group", "order"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -116,7 +118,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["number", "short_text", "theme", "codes_as_printed"]
     list_filter = ["theme__plan"]
     list_select_related = ["theme__plan"]
@@ -128,7 +130,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
         return obj.text[:100]
 
 
-class ActionMilestoneInline(admin.TabularInline):
+class ActionMilestoneInline(OrganisationScopedAdmin, admin.TabularInline):
     model = Milestone
     fk_name = "action"
     extra = 0
@@ -136,7 +138,7 @@ class ActionMilestoneInline(admin.TabularInline):
     autocomplete_fields = ["lead"]
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(OrganisationScopedAdmin, admin.TabularInline):
     """Shown read-only: the history is append-only and is added to through the progress form."""
 
     model = ProgressUpdate
@@ -157,7 +159,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(ScopedHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["reference", "short_activity", "theme", "lead", "timeline", "due_date", "rag"]
     list_filter = [CurrentRAGFilter, "theme__plan", "reference_printed"]
     list_select_related = ["theme__plan", "lead"]
@@ -183,7 +185,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["short_text", "due_as_printed", "due_date", "lead_as_printed", "achieved", "action", "theme"]
     list_filter = ["theme__plan", "action__theme__plan"]
     list_select_related = ["action", "theme__plan", "lead"]
@@ -196,7 +198,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     """Append-only: anyone with the permission may add; only superusers may change or delete."""
 
     list_display = ["action", "rag", "created_at", "author", "is_demo"]
@@ -214,7 +216,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeRecommendation)
-class ThemeRecommendationAdmin(admin.ModelAdmin):
+class ThemeRecommendationAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["code_as_printed", "recommendation", "theme"]
     list_filter = ["theme__plan"]
     list_select_related = ["recommendation", "theme__plan"]
@@ -223,7 +225,7 @@ class ThemeRecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(EditConflict)
-class EditConflictAdmin(admin.ModelAdmin):
+class EditConflictAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     """Read-only: each row is an officer's stale save that was refused and handed back to them."""
 
     list_display = ["action", "user", "created_at", "based_on_version", "found_version"]
@@ -262,7 +264,7 @@ class ImpactAssessmentAdminForm(forms.ModelForm):
 
 
 @admin.register(ImpactAssessment)
-class ImpactAssessmentAdmin(admin.ModelAdmin):
+class ImpactAssessmentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     """Append-only, like progress updates: added through the theme's form; only superusers may change or delete."""
 
     form = ImpactAssessmentAdminForm
@@ -315,7 +317,7 @@ class MeasureValueInlineFormSet(BaseInlineFormSet):
                     form.add_error(name if name in form.fields else None, messages)
 
 
-class MeasureValueInline(admin.TabularInline):
+class MeasureValueInline(OrganisationScopedAdmin, admin.TabularInline):
     model = MeasureValue
     formset = MeasureValueInlineFormSet
     extra = 1
@@ -324,9 +326,9 @@ class MeasureValueInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "plan", "theme", "kind", "unit", "polarity", "target", "owner"]
-    list_filter = ["plan", "kind", "unit", "polarity", "tier"]
+class MeasureAdmin(ScopedHistoryAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "plan", "theme", "kind", "unit", "polarity", "target", "owner", "restricted"]
+    list_filter = ["plan", "kind", "unit", "polarity", "tier", "restricted"]
     list_select_related = ["plan", "theme", "owner"]
     search_fields = ["name", "text_as_printed", "theme__number", "theme__title"]
     autocomplete_fields = ["theme", "owner"]
@@ -349,7 +351,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeasureValue)
-class MeasureValueAdmin(SimpleHistoryAdmin):
+class MeasureValueAdmin(ScopedHistoryAdmin, SimpleHistoryAdmin):
     """Every value with its history; enter values on their measure."""
 
     list_display = ["measure", "period_end", "value", "status", "entered_by", "entered_at", "is_demo"]

@@ -182,7 +182,7 @@ def assign_officer(person, today: datetime.date | None = None) -> list[Action]:
     story, each with an assumed due date, recorded in its history from the plan's start with the demo reason."""
     today = today or timezone.localdate()
     assigned = []
-    for plan in Plan.objects.live().order_by("pk"):
+    for plan in Plan.objects.live().exclude(organisation__is_demo=True).order_by("pk"):
         if plan.window_start is None:
             continue
         first_of_theme = {}
@@ -202,13 +202,16 @@ def assign_officer(person, today: datetime.date | None = None) -> list[Action]:
     return assigned
 
 
-def seed_history(author, skip=(), today: datetime.date | None = None):
+def seed_history(author, skip=(), today: datetime.date | None = None, plans=None):
     """Demo updates over each plan's reporting months within its window (bulk: the rules are applied as they
-    are generated). Actions in `skip` (the demo officer's stories) are left for seed_officer."""
+    are generated). Actions in `skip` (the demo officer's stories) are left for seed_officer. `plans` defaults
+    to every plan of a real organisation: a demo council seeds its own, by its own author (plans.demo_council)."""
     today = today or timezone.localdate()
     skip = {a.pk for a in skip}
     made = []
-    for plan in Plan.objects.select_related("superseded_by").order_by("pk"):
+    if plans is None:
+        plans = Plan.objects.exclude(organisation__is_demo=True)
+    for plan in plans.select_related("superseded_by").order_by("pk"):
         dates = _reporting_dates(plan, today)
         if not dates:
             continue

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from governance.restricted import label as restricted_label
 from inspections.models import Recommendation
 
 from .imports import COLUMNS, FORMULA_STARTS
@@ -38,10 +39,11 @@ _MONTH_AS_PRINTED = re.compile(r"(?P<month>[a-z]{3,9})\.?[\s\-']*(?P<year>\d{4}|
 
 
 def content_type_and_filename(plan: Plan, fmt: str) -> tuple[str, str]:
-    """The HTTP content type and a download file name ("<plan slug>.<fmt>") for an export format."""
+    """The HTTP content type and a download file name ("<plan slug>.<fmt>", "<plan slug>-restricted.<fmt>" for
+    a plan not for publication, so the file says so wherever it is saved) for an export format."""
     if fmt not in FORMATS:
         raise ValueError(f"{fmt!r} is not an export format: use one of {', '.join(FORMATS)}")
-    return CONTENT_TYPES[fmt], f"{plan.slug}.{fmt}"
+    return CONTENT_TYPES[fmt], f"{plan.slug}{'-restricted' if plan.restricted else ''}.{fmt}"
 
 
 def export_plan(plan: Plan, fmt: str) -> bytes:
@@ -55,13 +57,13 @@ def export_plan(plan: Plan, fmt: str) -> bytes:
     if fmt == "json":
         return _json(plan, themes)
     rows = list(_rows(plan, themes))
-    return _xlsx(rows) if fmt == "xlsx" else _csv(rows)
+    return _xlsx(rows, restricted_label(plan)) if fmt == "xlsx" else _csv(rows)
 
 
 def _themes(plan: Plan) -> QuerySet[Theme]:
     """Themes with everything an export prints, in six queries: themes, objectives, objective codes,
     actions (with current RAG, latest narrative, lead, objective), action codes, and milestones of
-    actions and of themes (two)."""
+    actions and of themes (two). Everything hangs off the plan, which the view found with visible_to(user)."""
     codes = Recommendation.objects.order_by("inspection__slug", "order", "code")
     milestones = Milestone.objects.select_related("lead").order_by("order", "pk")
     actions = (
@@ -121,7 +123,7 @@ def _rows(plan: Plan, themes: list[Theme]):
 
 
 def formula_safe(value: str) -> str:
-    """Text a spreadsheet would run as a formula (starting =, +, - or @) gets a single quote in front.
+    """Text a spreadsheet would run as a formula (starting =, +, -, @, tab or CR) gets a single quote in front.
 
     The import takes exactly that one quote off again, so the text survives a round trip.
     """
@@ -145,7 +147,9 @@ def _csv(rows: list[list]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _xlsx(rows: list[list]) -> bytes:
+def _xlsx(rows: list[list], restricted: str = "") -> bytes:
+    """The import layout on the first sheet; a restricted plan's label on a second sheet (the import reads only
+    the first, and row 1 must stay the header)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Plan"
@@ -160,6 +164,9 @@ def _xlsx(rows: list[list]) -> bytes:
         )
         if row[due_column]:
             sheet.cell(row=sheet.max_row, column=due_column + 1).number_format = "yyyy-mm-dd"
+    if restricted:
+        workbook.create_sheet("Not for publication").append([restricted])
+        workbook.properties.keywords = restricted
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -213,6 +220,8 @@ def _json(plan: Plan, themes: list[Theme]) -> bytes:
             "status": plan.status,
             "start": _iso(plan.start),
             "end": _iso(plan.end),
+            "restricted": plan.restricted,
+            "exemption_paragraph": plan.exemption_paragraph if plan.restricted else None,
         },
         "themes": [
             {

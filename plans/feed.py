@@ -77,6 +77,10 @@ def position(plan: Plan, day: datetime.date, user) -> dict:
         "themes": [{"number": theme.number, "title": theme.title, "counts": _counts(by_theme[theme.pk])}
                    for theme in themes],
         "actions": [_action(action) for action in actions],
+        # Added last, as the contract allows: a restricted plan is not for publication, and whoever reads the
+        # feed must not republish it (only its insiders get it: governance.visibility).
+        "restricted": plan.restricted,
+        "exemption_paragraph": plan.exemption_paragraph if plan.restricted else None,
     }
 
 

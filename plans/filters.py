@@ -26,14 +26,20 @@ class PastPlansFilter(django_filters.ChoiceFilter):
         return qs.exclude(theme__plan__status__in=HISTORY_STATUSES)
 
 
+def _my_plans(request):
+    """The plans the user may see (another organisation's plan is never a choice, nor a valid value)."""
+    return Plan.objects.visible_to(request.user if request is not None else None).order_by(
+        F("start").desc(nulls_last=True), "title")
+
+
 class MyActionsFilter(django_filters.FilterSet):
     """Filters for an officer's own actions. Needs a queryset annotated by with_attention().
 
     Always bound (an empty query string is the defaults), so past plans are hidden on a first visit too."""
 
     search = django_filters.CharFilter(method="filter_search", label="Search")
-    plan = django_filters.ModelChoiceFilter(field_name="theme__plan", queryset=Plan.objects.all(), label="Plan",
-                                            empty_label="All plans")
+    plan = django_filters.ModelChoiceFilter(field_name="theme__plan", queryset=_my_plans,
+                                            label="Plan", empty_label="All plans")
     rag = django_filters.ChoiceFilter(field_name="current_rag", choices=RAG.choices, label="Rating",
                                       empty_label="Any rating")
     flag = django_filters.ChoiceFilter(method="filter_flag", choices=FLAG_CHOICES, label="Needs attention",
@@ -81,7 +87,8 @@ def _register_leads(request):
 
 
 def _register_recommendations(request):
-    """Recommendations some visible action answers, by any of the three routes the filter follows."""
+    """Recommendations some visible action answers, by any of the three routes the filter follows: the codes a
+    visible plan cites (a partner sees its shared plan's codes), never another organisation's otherwise."""
     visible = _visible_actions(request)
     direct = Action.recommendations.through.objects.filter(action__in=visible).values("recommendation_id")
     by_objective = Objective.recommendations.through.objects.filter(
@@ -151,6 +158,7 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_recommendation(self, queryset, name, value):
         """Actions answering it: linked directly, through an objective citing it, or in a theme whose code
         table lists it (the 2023 areas for improvement link only to strands)."""
+        # A subquery narrowing the register's queryset, which already starts from visible_to(user).
         answering = Action.objects.filter(Q(recommendations=value) | Q(objective__recommendations=value)
                                           | Q(theme__recommendations=value))
         return queryset.filter(pk__in=answering.values("pk"))

@@ -9,6 +9,24 @@ from ui.forms import GovukDateField, GovukFormMixin
 from .models import ImpactAssessment
 
 
+class MeasuresField(forms.ModelMultipleChoiceField):
+    """The cited measures, by primary key. A key no database integer can hold is an invalid choice here: passed
+    on to the `__in` lookup it raised OverflowError (SQLite) or DataError (PostgreSQL), a 500."""
+
+    BIGGEST = 2**63 - 1
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except (TypeError, ValueError):
+                continue  # the parent's own check names it as not a valid value
+            if abs(number) > self.BIGGEST:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                            params={"value": pk})
+        return super()._check_values(value)
+
+
 class ImpactAssessmentForm(GovukFormMixin, forms.Form):
     level = forms.ChoiceField(
         label="How far is the intended impact for children evidenced?", choices=ImpactAssessment.Level.choices,
@@ -23,7 +41,7 @@ class ImpactAssessmentForm(GovukFormMixin, forms.Form):
         help_text="What the evidence shows about children's lives: who is better off, and how you know.",
         error_messages={"required": "Say why: what the evidence shows about children's lives"},
     )
-    measures = forms.ModelMultipleChoiceField(
+    measures = MeasuresField(
         label="Measures cited", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         help_text="From this theme's own measures. Sustained needs at least one that has been Green for its "
                   "last two values.",

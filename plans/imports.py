@@ -27,7 +27,6 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Subquery
-from django.utils.text import slugify
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -38,6 +37,7 @@ from plans import rag as rag_scale
 
 from .models import Action, Objective, Person, Plan, ProgressUpdate, Theme
 from .querysets import latest_updates
+from .slugs import unique_slug
 
 COLUMNS = (
     "plan",
@@ -58,9 +58,22 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("plan", "theme", "theme_title", "action", "activity")
 
-# Characters that make a spreadsheet run a cell as a formula. Exports put a single quote in front of a
+# Characters that make a spreadsheet run a cell as a formula (a leading tab or carriage return is skipped by
+# some, which then run what follows: OWASP's CSV injection list). Exports put a single quote in front of a
 # text cell starting with one; imports take exactly that quote off again.
-FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A workbook is a zip: its parts may unpack to at most this many times the upload limit, so a small file that
+# unpacks to gigabytes (a "zip bomb") is refused before anything is decompressed.
+UNPACKED_RATIO = 20
+# Content that is plainly not a CSV, by its first bytes, so the message can say what the file is.
+_NOT_TEXT = (
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook is one: upload it with its .xlsx name)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel (.xls) or Office file: save it as .xlsx or CSV UTF-8"),
+)
 
 _INITIALS = re.compile(r"[A-Z]{2,4}")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -105,7 +118,7 @@ def normalise_header(text: str) -> str:
 
 
 def unescape_formula(value: str) -> str:
-    """Take off the one quote an export puts before a cell starting =, +, - or @ (and nothing else)."""
+    """Take off the one quote an export puts before a cell starting =, +, -, @, tab or CR (and nothing else)."""
     if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
         return value[1:]
     return value
@@ -134,6 +147,9 @@ def _cell(value: object) -> str | datetime.date:
 
 
 def _csv_rows(data: bytes) -> list[list[object]]:
+    for magic, kind in _NOT_TEXT:
+        if data.startswith(magic):
+            raise SpreadsheetError([f"The file is not a CSV spreadsheet: its content is {kind}."])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -149,19 +165,36 @@ def _csv_rows(data: bytes) -> list[list[object]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[object]]:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SpreadsheetError(["The file is not an .xlsx workbook: it could not be opened as one."])
+    """The first sheet's cells. The content is checked before openpyxl sees it: a zip holding a workbook's
+    parts, unpacking to a bounded size (zipfile reads no more than each part's recorded size)."""
+    unopenable = SpreadsheetError(["The file is not an .xlsx workbook: it could not be opened as one."])
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise unopenable from None
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= {part.filename for part in parts}:
+        raise unopenable  # a zip, but without a workbook's parts (a .docx renamed, an archive of files)
+    unpacked_limit = settings.IMPORT_MAX_BYTES * UNPACKED_RATIO
+    if sum(part.file_size for part in parts) > unpacked_limit:
+        raise SpreadsheetError(
+            [f"The file is not an .xlsx workbook this service can read: it unpacks to more than "
+             f"{format_size(unpacked_limit)}."]
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign zip: all mean the same here
-        raise SpreadsheetError(["The file is not an .xlsx workbook: it could not be opened as one."]) from None
+        raise unopenable from None
     try:
         if not workbook.worksheets:
             return []
         sheet = workbook.worksheets[0]
         # Some producers record wrong dimensions; read what is really there. Gaps come back as [].
         sheet.reset_dimensions()
+        # read_only parses the sheet's XML lazily, so a damaged sheet can fail here, not at load_workbook.
         return [[_as_shown(cell) for cell in row] for row in sheet.iter_rows(min_row=1)]
+    except Exception:
+        raise unopenable from None
     finally:
         workbook.close()
 
@@ -527,46 +560,38 @@ def _known_codes(inspection: Inspection | None) -> dict[str, Recommendation] | N
     return known
 
 
-def _find_plan(
-    parsed: ParsedPlan, organisation: Organisation | None, inspection: Inspection | None
-) -> tuple[Plan | None, Organisation]:
-    """The plan already held with this title and version, and the organisation a new one would belong to."""
-    plans = Plan.objects.filter(title=parsed.title, version=parsed.version).select_related("organisation")
-    if organisation is not None:
-        plans = plans.filter(organisation=organisation)
-    found = list(plans[:2])
-    if len(found) > 1:
-        raise PlanImportError(
-            [f'More than one organisation has a plan "{parsed.title}" version "{parsed.version}": choose the organisation.']
-        )
-    if found:
-        return found[0], found[0].organisation
+def _organisation_for(organisation: Organisation | None, inspection: Inspection | None) -> Organisation:
+    """The organisation the import is for: the one given, else the inspection's, else the only one held.
+
+    Everything the import looks up (the plan, the inspection, the leads) is then of this organisation only,
+    and no message says anything about another (issue 12: no leaks through messages).
+    """
     if organisation is None and inspection is not None:
         organisation = inspection.organisation
     if organisation is None:
-        organisations = list(Organisation.objects.order_by("slug")[:2])
-        if len(organisations) != 1:
-            raise PlanImportError(
-                ["Choose the organisation the new plan belongs to: "
-                 + ("there is none yet." if not organisations else "there is more than one.")]
-            )
+        organisations = list(Organisation.objects.order_by("pk")[:2])
+        if not organisations:
+            raise PlanImportError(["There is no organisation yet: create the organisation the plan belongs to first."])
+        if len(organisations) > 1:
+            raise PlanImportError(["Choose the organisation the plan belongs to."])
         organisation = organisations[0]
-    return None, organisation
+    if inspection is not None and inspection.organisation_id != organisation.pk:
+        raise PlanImportError(
+            [f'The inspection "{inspection}" is not one of {organisation}\'s: choose an inspection of the '
+             "organisation the plan belongs to, or none."]
+        )
+    return organisation
 
 
-def _unique_slug(title: str, version: str) -> str:
-    max_length = Plan._meta.get_field("slug").max_length
-    base = slugify(f"{title} {version}")[:max_length].strip("-") or "plan"
-    taken = set(Plan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        suffix = f"-{n}"
-        slug, n = base[: max_length - len(suffix)] + suffix, n + 1
-    return slug
+def _find_plan(parsed: ParsedPlan, organisation: Organisation) -> Plan | None:
+    """The organisation's plan with this title and version, if it holds one. Another organisation's plan of
+    the same title and version is never matched: the import then makes a new plan of this organisation."""
+    return Plan.objects.filter(organisation=organisation, title=parsed.title, version=parsed.version).first()
 
 
 class _Leads:
-    """Match a lead as printed to a person of the organisation, creating one when none matches.
+    """Match a lead as printed to a person of the plan's organisation (never another's), creating one in it
+    when none matches.
 
     Exact name first, then initials when exactly one person has them; otherwise a new person named
     as printed (with the initials set when the text looks like initials).
@@ -609,22 +634,31 @@ def import_plan(
     """Create or update a plan from spreadsheet rows (as `read_spreadsheet` returns them).
 
     Every row is validated first; any problem raises PlanImportError listing them all and nothing is
-    written. The plan is matched by title and version (within `organisation` when given); a new plan
-    belongs to `organisation`, else the inspection's organisation, else the only organisation.
+    written. The import is for `organisation`, else the inspection's organisation, else the only
+    organisation held; an inspection of another organisation is refused. The plan is matched by title and
+    version within that organisation only; a new plan belongs to it, is a draft (approved from its page,
+    plans.services.approve_plan), and gets a slug no other plan holds (plans.slugs.unique_slug). Leads are
+    matched to that organisation's people only.
     Themes are matched by number, objectives by theme and number, actions by theme and reference.
     Codes are recommendations of `inspection`: they replace the action's recommendations from that
     inspection and leave any others alone. A progress update (by `author`) is added only where the
     rating or narrative differs from the action's latest update. Columns not in the file leave what is
-    held alone. Everything happens in one transaction; `dry_run` rolls it back after counting.
+    held alone. Everything happens in one transaction (imports for one organisation take turns);
+    `dry_run` rolls it back after counting.
     """
+    # The organisation first: codes checked against another organisation's inspection would mislead.
+    organisation = _organisation_for(organisation, inspection)
     recommendations = _known_codes(inspection)
     parsed = parse_rows(rows, known_codes=recommendations)
-    plan, organisation = _find_plan(parsed, organisation, inspection)
-    result = ImportResult(
-        plan_title=parsed.title, plan_version=parsed.version, plan_created=plan is None, dry_run=dry_run
-    )
+    result = ImportResult(plan_title=parsed.title, plan_version=parsed.version, plan_created=False, dry_run=dry_run)
     try:
         with transaction.atomic():
+            # Imports for one organisation take turns, and look up the plan and the leads once it is their turn:
+            # two at once would otherwise both create the plan, or both create a lead they name (a row lock on
+            # PostgreSQL; SQLite's IMMEDIATE transactions serialise writers anyway).
+            Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+            plan = _find_plan(parsed, organisation)
+            result.plan_created = plan is None
             result.plan = _write(parsed, plan, organisation, inspection, recommendations or {}, author, result)
             if dry_run:
                 raise _DryRunRollback
@@ -648,7 +682,8 @@ def _write(
             organisation=organisation,
             title=parsed.title,
             version=parsed.version,
-            slug=_unique_slug(parsed.title, parsed.version),
+            status=Plan.Status.DRAFT,  # an imported plan is approved from its page, by an admin
+            slug=unique_slug(Plan, f"{parsed.title} {parsed.version}", organisation=organisation),
         )
     if inspection is not None:
         plan.inspections.add(inspection)

@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from governance.models import Organisation
+
 from .imports import PlanImportError, Tally, normalise_header, parse_date
 from .models import Measure, MeasureValue, Plan
 from .services import MeasureValueRule, record_measure_value
@@ -103,14 +105,28 @@ def _map_columns(rows: Sequence[tuple[int, Mapping[str, object]]]) -> dict[str, 
     return written
 
 
-class _Catalogue:
-    """The plans and their measures, read once, to resolve every row without a query per row."""
+def organisation_for(organisation: Organisation | None) -> Organisation:
+    """The organisation whose plans the rows name: the one given, else the only one held."""
+    if organisation is not None:
+        return organisation
+    organisations = list(Organisation.objects.order_by("pk")[:2])
+    if len(organisations) != 1:
+        raise MeasureImportError(["Choose the organisation whose plans the rows name."])
+    return organisations[0]
 
-    def __init__(self):
-        self.plans = list(Plan.objects.only("pk", "slug", "title"))
+
+class _Catalogue:
+    """The organisation's plans and their measures, read once, to resolve every row without a query per row.
+
+    Only the organisation's own: a row naming another organisation's plan reads "no plan has the slug or
+    title", exactly as for a plan nobody holds, so the import tells nobody what another council holds.
+    """
+
+    def __init__(self, organisation: Organisation):
+        self.plans = list(Plan.objects.filter(organisation=organisation).only("pk", "slug", "title"))
         self.by_slug = {plan.slug: plan for plan in self.plans}
         self.measures: dict[tuple[int, str], list[Measure]] = {}
-        for measure in Measure.objects.select_related("theme", "plan"):
+        for measure in Measure.objects.filter(plan__organisation=organisation).select_related("theme", "plan"):
             self.measures.setdefault((measure.plan_id, measure.name.strip().lower()), []).append(measure)
 
     def plan(self, text: str) -> Plan:
@@ -141,12 +157,14 @@ class _Catalogue:
         return named[0], "", ""
 
 
-def parse_rows(rows: Sequence[tuple[int, Mapping[str, object]]], *, today: datetime.date) -> list[ParsedValue]:
-    """Check every row against the measures held; MeasureImportError listing every problem, or the values."""
+def parse_rows(rows: Sequence[tuple[int, Mapping[str, object]]], *, today: datetime.date,
+               organisation: Organisation) -> list[ParsedValue]:
+    """Check every row against the organisation's measures; MeasureImportError listing every problem, or the
+    values."""
     if not rows:
         raise MeasureImportError(["The file has a header row but no data rows."])
     column = _map_columns(rows)
-    catalogue = _Catalogue()
+    catalogue = _Catalogue(organisation)
     errors: list[str] = []
     parsed: list[ParsedValue] = []
     seen: dict[tuple[int, datetime.date], int] = {}
@@ -232,8 +250,12 @@ class _DryRunRollback(Exception):
 
 
 def import_measure_values(*, rows: Sequence[tuple[int, Mapping[str, object]]], dry_run: bool = False,
-                          entered_by=None, today: datetime.date | None = None) -> MeasureImportResult:
+                          entered_by=None, today: datetime.date | None = None,
+                          organisation: Organisation | None = None) -> MeasureImportResult:
     """Create or correct measure values from spreadsheet rows (as `read_spreadsheet` returns them).
+
+    The rows name plans and measures of `organisation` (else of the only organisation held) and no other:
+    another organisation's plan is "not found", as a missing one is.
 
     Every row is checked first; any problem raises MeasureImportError listing them all and nothing is written.
     A row for a period already held corrects it (history keeps the old value); the same figures again are
@@ -242,7 +264,7 @@ def import_measure_values(*, rows: Sequence[tuple[int, Mapping[str, object]]], d
     """
     from django.utils import timezone
 
-    parsed = parse_rows(rows, today=today or timezone.localdate())
+    parsed = parse_rows(rows, today=today or timezone.localdate(), organisation=organisation_for(organisation))
     present = {normalise_header(header) for _number, values in rows for header in values}
     kept = [name for name in ("note", *COMPARATORS) if name not in present]
     result = MeasureImportResult(dry_run=dry_run)

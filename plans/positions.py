@@ -336,11 +336,13 @@ def rag_mix_by_month(plan, *, as_at: datetime.date, actions, updates) -> list[Mo
 
 # Measures --------------------------------------------------------------------------------------------
 
-def measure_mixes(plan, *, as_at: datetime.date) -> dict:
+def measure_mixes(plan, *, as_at: datetime.date, user=None) -> dict:
     """{theme pk or None: {MeasureRating: count}} of the plan's measures rated by their latest value known at
-    the end of `as_at` (MeasureQuerySet.rag_mix): one query."""
+    the end of `as_at` (MeasureQuerySet.rag_mix): one query. With a `user`, only the measures they may see (a
+    restricted measure is not counted for anyone outside it)."""
     mixes = {}
-    for row in Measure.objects.for_plan(plan).rag_mix(by="theme", as_at=as_at):
+    measures = Measure.objects.for_plan(plan) if user is None else Measure.objects.visible_to(user).for_plan(plan)
+    for row in measures.rag_mix(by="theme", as_at=as_at):
         mixes[row["theme"]] = {rating: row[f"{rating.value}_count"] for rating in MeasureRating}
     return mixes
 
@@ -395,7 +397,7 @@ class PlanPosition:
         return [row for row in self.movement if row.kind != Movement.UNCHANGED]
 
 
-def plan_position(plan, *, as_at: datetime.date, compare: datetime.date) -> PlanPosition:
+def plan_position(plan, *, as_at: datetime.date, compare: datetime.date, user=None) -> PlanPosition:
     """The plan as at `as_at`, moved since `compare`. Eight queries whatever the size of the plan: next meeting,
     actions at as_at (with flags), themes (with their latest impact), measures' RAG mix, ratings at compare,
     updates up to as_at, and what the questions for the board read (action history, last meeting)."""
@@ -418,7 +420,7 @@ def plan_position(plan, *, as_at: datetime.date, compare: datetime.date) -> Plan
         themes[action.theme_id].tally.add(action)
 
     plan_mix = dict.fromkeys(MeasureRating, 0)
-    for theme_pk, mix in measure_mixes(plan, as_at=as_at).items():
+    for theme_pk, mix in measure_mixes(plan, as_at=as_at, user=user).items():
         for rating, count in mix.items():
             plan_mix[rating] += count
         if theme_pk in themes:

@@ -37,16 +37,18 @@ end_of_day = _end_of_day
 
 
 class VisibleToMixin:
-    """Every QuerySet a page starts from narrows to what a user may see through `visible_to(user)`.
-
-    For now every signed-in user sees everything; the organisations issue gives this its real body in one
-    place without touching the views.
-    """
+    """Every QuerySet a page starts from narrows to what a user may see through `visible_to(user)`; the rule
+    itself is governance.visibility's, in one place. `administered_by(user)` is what the admin lists show."""
 
     def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.all()
+        from governance.visibility import visible
+
+        return visible(self, user)
+
+    def administered_by(self, user):
+        from governance.visibility import administered
+
+        return administered(self, user)
 
 
 def latest_updates(as_at: datetime.date | None = None, action_ref: str = "pk"):
@@ -219,8 +221,23 @@ class PlanQuerySet(VisibleToMixin, models.QuerySet):
             **rag_count_annotations("theme__plan", as_at),
         )
 
+    def with_links_visible_to(self, user):
+        """Annotate board_is_visible, supersedes_is_visible and superseded_by_is_visible: whether `user` may see
+        the plan's board and its neighbours, so a page links to them only then (a partner sees a shared plan,
+        not its owner's board or earlier plans). Subqueries, no extra query."""
+        from governance.models import Board
+        from governance.visibility import visible_flag
 
-class ThemeQuerySet(models.QuerySet):
+        from .models import Plan
+
+        # The reverse one-to-one has no column of its own: test the plan that names this one as superseded.
+        successor = Plan.objects.filter(supersedes=OuterRef("pk")).visible_to(user)
+        return self.annotate(board_is_visible=visible_flag(Board, user, "board_id"),
+                             supersedes_is_visible=visible_flag(Plan, user, "supersedes_id"),
+                             superseded_by_is_visible=Exists(successor))
+
+
+class ThemeQuerySet(VisibleToMixin, models.QuerySet):
     def with_rag_counts(self, as_at: datetime.date | None = None):
         return self.annotate(
             action_count=Count("actions", distinct=True),
@@ -333,7 +350,7 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
         return rated.order_by().values(by).annotate(measure_count=Count("pk"), **counts).order_by(by)
 
 
-class MeasureValueQuerySet(models.QuerySet):
+class MeasureValueQuerySet(VisibleToMixin, models.QuerySet):
     def known_at(self, day: datetime.date):
         """Values entered by the end of a London day: what a board could have seen then."""
         return self.filter(entered_at__lte=_end_of_day(day))
@@ -341,6 +358,16 @@ class MeasureValueQuerySet(models.QuerySet):
 
 class PersonQuerySet(VisibleToMixin, models.QuerySet):
     pass
+
+
+class ScopedQuerySet(VisibleToMixin, models.QuerySet):
+    """The default manager of a model with no reads of its own, so that it too has visible_to()."""
+
+
+class PlanShareQuerySet(VisibleToMixin, models.QuerySet):
+    def current(self, day: datetime.date):
+        """Shares whose period includes `day` (an open end counts as including it)."""
+        return self.filter(start__lte=day).exclude(end__lt=day)
 
 
 class MilestoneQuerySet(VisibleToMixin, models.QuerySet):

@@ -15,6 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from governance.restricted import label as restricted_label
+
 from .exports import formula_safe
 from .models import Action
 from .querysets import latest_updates
@@ -48,6 +50,13 @@ def _codes_by_action(actions) -> dict[int, list[str]]:
     return found
 
 
+def _plan_cell(plan) -> str:
+    """The plan's title; for a restricted plan with its label, in the same cell: the columns stay as they are
+    for whoever reads the file by position, and the label travels with every row copied out of it."""
+    label = restricted_label(plan)
+    return f"{plan.title} [{label}]" if label else plan.title
+
+
 def rows(actions) -> Iterator[list]:
     """One row per action in COLUMNS order, typed (dates as dates, flags as Yes/No), in two queries: the
     codes, then the actions themselves read in chunks so a large register is never all in memory."""
@@ -55,7 +64,7 @@ def rows(actions) -> Iterator[list]:
     for action in actions.iterator(chunk_size=2000):
         last = timezone.localtime(action.last_updated).replace(tzinfo=None) if action.last_updated else None
         yield [
-            action.theme.plan.title,
+            _plan_cell(action.theme.plan),
             action.theme.number,
             action.reference,
             action.activity,

@@ -37,6 +37,49 @@ def actions_needing_attention(*, board=None, today: datetime.date, until: dateti
     )
 
 
+def _may_receive(item, seats: set) -> bool:
+    """An open action or measure, or one restricted (itself or through its plan) to a board among `seats`."""
+    plan = item.theme.plan if isinstance(item, Action) else item.plan
+    if not (plan.restricted or getattr(item, "restricted", False)):
+        return True
+    return plan.board_id is not None and plan.board_id in seats
+
+
+def seats_of(person) -> set:
+    """Ids of the boards on which the person has a seat today."""
+    from governance.models import Membership
+
+    return set(Membership.objects.filter(person=person).current(timezone.localdate()).values_list("board_id", flat=True))
+
+
+def only_what_they_see(person, items: list) -> list:
+    """The items (actions or measures) the person may see: a reminder lists only those. A person with a login
+    sees by governance.visibility (a lead from another organisation, of a plan no longer shared with it, is not
+    sent its actions); a person without one is sent what they answer for, less anything restricted to a board
+    they have no current seat on (governance.visibility: restricted items go to the board's members only)."""
+    if not items:
+        return items
+    if person.user_id is None:
+        seats = seats_of(person)
+        return [item for item in items if _may_receive(item, seats)]
+    model = type(items[0])
+    seen = set(model.objects.visible_to(person.user).filter(pk__in=[item.pk for item in items])
+               .values_list("pk", flat=True))
+    return [item for item in items if item.pk in seen]
+
+
+def may_see_meeting(person, meeting) -> bool:
+    """A reminder naming a meeting goes only to someone who may see it: a restricted meeting is its board's
+    members' and its organisation's admins' (governance.visibility); a person without a login needs a seat."""
+    if not meeting.restricted:
+        return True
+    if person.user_id is None:
+        return meeting.board_id in seats_of(person)
+    from governance.models import Meeting
+
+    return Meeting.objects.visible_to(person.user).filter(pk=meeting.pk).exists()
+
+
 def send_reminders(*, meeting=None, dry_run=False, today: datetime.date | None = None) -> ReminderRun:
     """One email per lead. With a meeting: its board's plans only, and "due soon" runs to its papers deadline."""
     today = today or timezone.localdate()
@@ -47,7 +90,9 @@ def send_reminders(*, meeting=None, dry_run=False, today: datetime.date | None =
     run = ReminderRun()
     messages = []
     for lead, group in groupby(actions, key=lambda a: a.lead):
-        listed = list(group)
+        listed = only_what_they_see(lead, list(group))
+        if not listed or (meeting is not None and not may_see_meeting(lead, meeting)):
+            continue
         address = lead.email or (lead.user.email if lead.user else "")
         if not address:
             run.no_address.append((lead, listed))

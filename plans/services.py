@@ -335,3 +335,62 @@ def _differs(old, new) -> bool:
             return old is not new
         return Decimal(str(old)).quantize(Decimal("0.0001")) != Decimal(str(new)).quantize(Decimal("0.0001"))
     return old != new
+
+
+# Approving a plan ------------------------------------------------------------------------------------
+
+
+class PlanApprovalRule:
+    """Only a draft plan with at least one action can be approved; approving a plan that supersedes another
+    marks that one superseded (a closed plan stays closed: it had ended before it was replaced).
+
+    The Bradford fixtures read so: the 2021 plan supersedes the 2019 draft and the 2022-24 plan the 2021
+    plan; the 2022-24 plan is the approved one, the two before it superseded. A plan replaces one of its own
+    organisation only.
+    """
+
+    @staticmethod
+    def check(*, plan, has_actions: bool):
+        from .models import Plan
+
+        if plan.status != Plan.Status.DRAFT:
+            raise ValidationError(f"Only a draft plan can be approved: this plan is {plan.get_status_display().lower()}.",
+                                  code="not_draft")
+        if not has_actions:
+            raise ValidationError("A plan with no actions cannot be approved: import or add its actions first.",
+                                  code="no_actions")
+        replaced = plan.supersedes
+        if replaced is not None and replaced.organisation_id != plan.organisation_id:
+            raise ValidationError("The plan this one replaces belongs to another organisation: correct what it "
+                                  "replaces first.", code="replaces_other_organisation")
+
+
+def approve_plan(*, plan, by, when: datetime.datetime | None = None):
+    """Approve a draft plan (PlanApprovalRule) and mark the plan it supersedes superseded, in one transaction.
+
+    Who approved it and when is written into the plan's note, which the admin shows. Raises PermissionDenied
+    for anyone but an admin of the plan's organisation, ValidationError for a plan the rule refuses.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from .models import Plan
+    from .permissions import is_admin
+
+    if not is_admin(by, plan.organisation_id):
+        raise PermissionDenied("Only an admin of the plan's organisation can approve it.")
+    when = when or timezone.now()
+    with transaction.atomic():
+        # Locked and read again: two admins approving at once cannot both pass the rule on a stale status.
+        # No join: PostgreSQL cannot lock the nullable side of the outer join to `supersedes`.
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        PlanApprovalRule.check(plan=plan, has_actions=Action.objects.for_plan(plan).exists())
+        plan.status = Plan.Status.APPROVED
+        who = by.get_full_name() or by.get_username()
+        record = f"Approved on {timezone.localtime(when):%-d %B %Y at %H:%M} by {who}."
+        plan.note = f"{plan.note.rstrip()}\n\n{record}" if plan.note.strip() else record
+        plan.save(update_fields=["status", "note"])
+        replaced = plan.supersedes
+        if replaced is not None and replaced.status in (Plan.Status.DRAFT, Plan.Status.APPROVED):
+            replaced.status = Plan.Status.SUPERSEDED
+            replaced.save(update_fields=["status"])
+    return plan

@@ -2,6 +2,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from governance.templatetags.restricted import restricted_tag
+
 from .querysets import rag_severity
 from .rag import RAG, TAG_CLASSES
 
@@ -24,8 +26,20 @@ class RAGColumn(tables.Column):
         return ordered, True
 
 
+class BoundedPagesTable(tables.Table):
+    """A table whose ?per_page= is kept between 1 and MAX_PER_PAGE: django-tables2 takes any integer, and 0 or
+    a negative number made its paginator raise (a 500), while a huge one would render every row at once."""
+
+    MAX_PER_PAGE = 500
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        if per_page is not None:
+            per_page = min(max(per_page, 1), self.MAX_PER_PAGE)
+        return super().paginate(*args, per_page=per_page, **kwargs)
+
+
 class PlanTable(tables.Table):
-    title = tables.Column(linkify=True, verbose_name="Plan")
+    title = tables.Column(verbose_name="Plan")
     version = tables.Column()
     status = tables.Column()
     start = tables.DateColumn(format="M Y", verbose_name="From")
@@ -42,6 +56,11 @@ class PlanTable(tables.Table):
         template_name = "includes/table.html"
         orderable = False
         empty_text = "There are no plans yet."
+
+    def render_title(self, value, record):
+        # The restricted label sits beside the link, not inside it, so the link's name stays the plan's title.
+        link = format_html('<a class="govuk-link" href="{}">{}</a>', record.get_absolute_url(), value)
+        return format_html("{} {}", link, restricted_tag(record)) if record.restricted else link
 
     def render_dashboard(self, value, record):
         return format_html('<a class="govuk-link" href="{}">Dashboard<span class="govuk-visually-hidden"> of {}</span></a>',
@@ -84,7 +103,13 @@ class FlagsColumn(tables.Column):
         return format_html(" ".join(["{}"] * len(shown)), *shown) if shown else "—"
 
 
-class MyActionsTable(tables.Table):
+def _plan_with_label(title, action):
+    """An action's plan title, with the plan's restricted label if it has one (theme__plan is select_related)."""
+    plan = action.theme.plan
+    return format_html("{} {}", title, restricted_tag(plan)) if plan.restricted else title
+
+
+class MyActionsTable(BoundedPagesTable):
     reference = tables.Column(linkify=True, verbose_name="Action", order_by=("reference",))
     plan = tables.Column(accessor="theme__plan__title", verbose_name="Plan", order_by=("theme__plan__title",))
     theme = tables.Column(accessor="theme__number", verbose_name="Theme", order_by=("theme__order",))
@@ -102,8 +127,11 @@ class MyActionsTable(tables.Table):
     def render_activity(self, value):
         return value if len(value) <= 120 else value[:117].rstrip() + "…"
 
+    def render_plan(self, value, record):
+        return _plan_with_label(value, record)
 
-class RegisterTable(tables.Table):
+
+class RegisterTable(BoundedPagesTable):
     """Every action the user may see, across plans. Needs with_attention() and recommendations prefetched."""
 
     reference = tables.Column(linkify=True, verbose_name="Action", order_by=("reference",))
@@ -126,6 +154,9 @@ class RegisterTable(tables.Table):
 
     def render_activity(self, value):
         return value if len(value) <= 120 else value[:117].rstrip() + "…"
+
+    def render_plan(self, value, record):
+        return _plan_with_label(value, record)
 
     def render_lead(self, value, record):
         name = record.lead.name if record.lead else ""

@@ -15,6 +15,7 @@ urlpatterns = [
     path("register/export.xlsx", register_xlsx, name="register_xlsx"),
     path("api/plans/<slug:slug>/position/", position_feed, name="position_feed"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),
+    path("plans/<slug:slug>/approve/", views.approve, name="approve"),
     path("plans/<slug:slug>/export.<str:fmt>", views.export, name="export"),
     path("plans/<slug:slug>/dashboard/", dashboard, name="dashboard"),
     path("plans/<slug:slug>/vital-signs/", vital_signs, name="vital_signs"),

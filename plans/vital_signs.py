@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from governance.restricted import label as restricted_label
 from ui.charts import sparkline
 
 from .exports import formula_safe
@@ -144,7 +145,7 @@ def vital_signs(plan: Plan, *, as_at: datetime.date, user) -> Report:
 
 COLUMNS = ("theme", "theme_title", "measure", "kind", "unit", "period_end", "value", "status", "target",
            "tolerance", "polarity", "england", "neighbours", "region", "rating", "direction", "owner", "demo",
-           "as_at")
+           "as_at", "publication")  # "publication" last: a restricted measure's (or plan's) label, else blank
 DOWNLOAD_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -167,6 +168,7 @@ def _cells(report: Report) -> list[list]:
             latest.region if latest else None,
             row.rating.label, row.direction.label, measure.owner.name if measure.owner else "",
             "Demo data" if row.is_demo else "", report.as_at,
+            restricted_label(measure) or restricted_label(report.plan),
         ])
     return rows
 

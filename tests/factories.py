@@ -252,6 +252,8 @@ def restore_roles():
         importlib.import_module("governance.migrations.0003_roles").create_roles(apps, None)
         importlib.import_module("governance.migrations.0005_roles_for_new_models").grant(apps, None)
         importlib.import_module("governance.migrations.0007_roles_for_organisations").grant(apps, None)
+        importlib.import_module("governance.migrations.0009_roles_axes").grant(apps, None)
+        importlib.import_module("governance.migrations.0010_roles_audit").grant(apps, None)
     finally:
         for config in apps.get_app_configs():
             config.models_module = modules[config.label]
@@ -352,3 +354,19 @@ class LogItemFactory(factory.django.DjangoModelFactory):
 class RecommendationLogItemFactory(LogItemFactory):
     kind = "recommendation"
     text = factory.Sequence(lambda n: f"The Executive is asked to consider {n + 1}")
+
+
+class LockedOutAttemptFactory(factory.django.DjangoModelFactory):
+    """django-axes' record of a user name locked out from one address (governance.throttling)."""
+
+    class Meta:
+        model = "axes.AccessAttempt"
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    ip_address = factory.Sequence(lambda n: f"192.0.2.{n % 250 + 1}")
+    user_agent = "Test browser"
+    http_accept = "text/html"
+    path_info = "/account/login/"
+    get_data = ""
+    post_data = ""
+    failures_since_start = 5

@@ -50,6 +50,7 @@ def populated(db):
                                  figures={}, pdf=b"%PDF", docx=b"PK", pdf_sha256="0" * 64, docx_sha256="0" * 64)
         MeetingReminder.objects.create(meeting=meeting, person=person)
         create_token(user=person.user, name="Power BI")
+        f.LockedOutAttemptFactory(username=person.user.username)
     objects["superuser"] = f.StaffUserFactory(username="root")
     return objects
 

@@ -6,3 +6,6 @@ class UiConfig(AppConfig):
 
     name = "ui"
     verbose_name = "Shared page components"
+
+    def ready(self):
+        from . import middleware  # noqa: F401  (connects the sign-in receiver that starts a session's slide)

@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from governance import throttling
+
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
@@ -95,7 +97,13 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
-    pass
+    def save(self, *, request=None, **kwargs):
+        """Send the reset email unless the email address or the requester's address has asked too often
+        (governance.throttling). Either way the same "check your email" page follows: saying "too many" would
+        tell a stranger that the address is one people use."""
+        address = throttling.client_address(request) if request is not None else None
+        if throttling.allow_password_reset(email=self.cleaned_data["email"], address=address):
+            super().save(request=request, **kwargs)
 
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):

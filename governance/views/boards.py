@@ -4,9 +4,10 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from plans.models import Plan
+from plans.models import Person, Plan
 
 from ..models import Board, Meeting, Membership
+from ..visibility import visible_flag
 
 
 def board_list(request):
@@ -14,7 +15,8 @@ def board_list(request):
     today, now = timezone.localdate(), timezone.now()
     current = Q(memberships__start__isnull=True) | Q(memberships__start__lte=today)
     current &= Q(memberships__end__isnull=True) | Q(memberships__end__gte=today)
-    meetings = Meeting.objects.filter(board=OuterRef("pk"))
+    # Meetings the user may see (a restricted meeting's date is not for anyone outside it), per board.
+    meetings = Meeting.objects.visible_to(request.user).filter(board=OuterRef("pk"))
     boards = (
         Board.objects.visible_to(request.user).select_related("organisation")
         .annotate(
@@ -29,11 +31,13 @@ def board_list(request):
 
 def board_detail(request, slug):
     """A board: purpose, terms of reference, members current and past, plans it owns, meetings past and future.
-    Queries: the board, its seats with people, its plans, its meetings with agenda items counted."""
+    Queries: the board, its seats with people (each linked only if the reader may see them), its plans, its
+    meetings with agenda items counted."""
     board = get_object_or_404(Board.objects.visible_to(request.user).select_related("organisation"), slug=slug)
     today, now = timezone.localdate(), timezone.now()
     seats = list(
         Membership.objects.visible_to(request.user).filter(board=board).with_is_current(today)
+        .annotate(person_is_visible=visible_flag(Person, request.user, "person_id"))
         .select_related("person").order_by("order", "pk")
     )
     plans = Plan.objects.visible_to(request.user).filter(board=board).order_by("-start", "title")

@@ -13,7 +13,7 @@ from ..models import AgendaItem, Meeting
 
 def _can_record_theme_milestones(user, theme) -> bool:
     """plans.permissions.can_record_milestone_outcome for a theme's milestones, asked once for them all."""
-    if is_admin(user):
+    if is_admin(user, theme.plan.organisation_id):
         return True
     person = person_of(user)
     return (person is not None and user.has_perm("plans.add_progressupdate")
@@ -27,12 +27,14 @@ def deep_dive(request, pk, theme_pk):
     milestones; then the permission check's few."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("board"), pk=pk)
     day = meeting.position_date
-    considered = AgendaItem.themes.through.objects.filter(agendaitem__meeting=meeting).values("theme_id")
+    # Only the agenda items the reader may see: a restricted item's theme is no deep dive for anyone outside it.
+    seen_items = AgendaItem.objects.visible_to(request.user).filter(meeting=meeting)
+    considered = AgendaItem.themes.through.objects.filter(agendaitem__in=seen_items).values("theme_id")
     theme = (Theme.objects.filter(plan__in=Plan.objects.visible_to(request.user), pk__in=considered)
              .select_related("plan").filter(pk=theme_pk).first())
     if theme is None:
         raise Http404("This meeting's agenda did not consider that theme.")
-    items = AgendaItem.objects.filter(meeting=meeting, themes=theme).order_by("order", "pk")
+    items = seen_items.filter(themes=theme).order_by("order", "pk")
     objectives = Objective.objects.filter(theme=theme).order_by("order", "pk")
     updates = (ProgressUpdate.objects.filter(created_at__lte=end_of_day(day))
                .select_related("author__person").order_by("-created_at", "-pk"))
@@ -44,7 +46,8 @@ def deep_dive(request, pk, theme_pk):
                 .order_by("order", "pk"))
     assessments = (ImpactAssessment.objects.filter(theme=theme, assessed_on__lte=day,
                                                    created_at__lte=end_of_day(day))
-                   .prefetch_related("measures").order_by("-assessed_on", "-created_at", "-pk"))
+                   .prefetch_related(Prefetch("measures", queryset=Measure.objects.visible_to(request.user)))
+                   .order_by("-assessed_on", "-created_at", "-pk"))
     code_table = theme.code_table.select_related("recommendation__finding").order_by("order", "pk")
     milestones = Milestone.objects.visible_to(request.user).filter(theme=theme).order_by("due_date", "order", "pk")
     return render(request, "governance/deep_dive.html", {

@@ -1,24 +1,28 @@
 """A meeting's page (agenda, reports, attendance, declarations, action log) and the clerk's forms."""
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from plans.models import Person, Theme
+from plans.models import Person, Plan, Theme
 from ui.forms import save_with_service
 
 from ..forms import AttendanceForm, LogItemForm, LogItemUpdateForm, ResponseForm
 from ..models import AgendaItem, Attendance, LogItem, LogItemUpdate, Meeting, Membership
 from ..permissions import can_clerk, get_log_item_for_clerk, get_meeting_for_clerk
+from ..restricted import split_agenda
 from ..services import add_log_item, record_attendance, record_response, update_log_item
+from ..visibility import visible_flag, visible_plans
 
 
 def _log_items(user, meeting):
-    """Matters arising and this meeting's log, with owners and updates (newest first): two queries."""
+    """Matters arising and this meeting's log, with owners (owner_is_visible: linked only then) and updates
+    (newest first): two queries."""
     updates = LogItemUpdate.objects.select_related("author__person").order_by("-created_at", "-pk")
     return list(
         LogItem.objects.visible_to(user).matters_arising(meeting)
+        .annotate(owner_is_visible=visible_flag(Person, user, "owner_id"))
         .select_related("owner", "meeting").prefetch_related(Prefetch("updates", queryset=updates))
     )
 
@@ -26,17 +30,25 @@ def _log_items(user, meeting):
 def meeting_detail(request, pk):
     """Queries: the meeting and board; agenda items with their themes and plans (3); attendance with people;
     the action log with owners and updates (2); the board's previous and next meetings (2); the clerk check."""
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("board"), pk=pk)
-    items = (
-        AgendaItem.objects.filter(meeting=meeting).order_by("order", "pk")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.select_related("plan")), "plans")
-    )
-    attendance = list(Attendance.objects.filter(meeting=meeting).select_related("person").order_by("person__name"))
-    log = _log_items(request.user, meeting)
+    user = request.user
+    meeting = get_object_or_404(Meeting.objects.visible_to(user).select_related("board"), pk=pk)
+    # The meeting's agenda and attendance are the meeting's (visible with it); what they name is linked only
+    # where the reader may see it (a member from another organisation may not see every plan or person named).
+    # A restricted plan the reader may not see is not even named (its title is not for publication), and a
+    # restricted agenda item they may not see is only listed by number and paragraph (split_agenda).
+    named = Plan.objects.filter(Q(restricted=False) | Q(pk__in=visible_plans(user)))
+    themes = (Theme.objects.filter(plan__in=named).select_related("plan")
+              .annotate(plan_is_visible=visible_flag(Plan, user, "plan_id")))
+    plans = named.annotate(is_visible=visible_flag(Plan, user, "pk"))
+    items, withheld = split_agenda(meeting, user, items=AgendaItem.objects.filter(meeting=meeting).prefetch_related(
+        Prefetch("themes", queryset=themes), Prefetch("plans", queryset=plans)))
+    attendance = list(Attendance.objects.filter(meeting=meeting).select_related("person")
+                      .annotate(person_is_visible=visible_flag(Person, user, "person_id")).order_by("person__name"))
+    log = _log_items(user, meeting)
     day = meeting.position_date
-    visible_meetings = Meeting.objects.visible_to(request.user)
+    visible_meetings = Meeting.objects.visible_to(user)
     return render(request, "governance/meeting_detail.html", {
-        "meeting": meeting, "board": meeting.board, "items": items,
+        "meeting": meeting, "board": meeting.board, "items": items, "withheld_items": withheld,
         "present": [a for a in attendance if a.status in (Attendance.Status.PRESENT, Attendance.Status.IN_ATTENDANCE)],
         "apologies": [a for a in attendance if a.status == Attendance.Status.APOLOGIES],
         "absent": [a for a in attendance if a.status == Attendance.Status.ABSENT],
@@ -45,7 +57,7 @@ def meeting_detail(request, pk):
         "log_items": [i for i in log if i.meeting_id == meeting.pk],
         "previous_meeting": visible_meetings.previous_meeting(meeting.board, day),
         "next_meeting": visible_meetings.next_meeting(meeting.board, day),
-        "can_clerk": can_clerk(request.user, meeting.board),
+        "can_clerk": can_clerk(user, meeting.board),
         "is_past": meeting.start < timezone.now(),
         "page_title": str(meeting),
     })

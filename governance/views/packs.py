@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from .. import audit
 from ..forms_packs import DecisionsSummaryForm, IssuePackForm
 from ..models import BoardPack
+from ..packs import RestrictedPackRule, save_decisions_summary
 from ..packs import issue_pack as issue_pack_service
-from ..packs import save_decisions_summary
 from ..permissions import can_clerk, get_meeting_for_clerk
 from .report import DOCX, PDF, download, filename_for, get_meeting
 
@@ -33,8 +34,9 @@ def issue_pack(request, pk):
                                           "emailed a link.")
                 return redirect("governance:report", pk=meeting.pk)
     else:
-        form = IssuePackForm(initial={"based_on_version": latest or 0, "restricted": meeting.board.packs_restricted,
-                                      "exemption_paragraph": meeting.board.exemption_paragraph})
+        restricted, paragraph = RestrictedPackRule.default(meeting)
+        form = IssuePackForm(initial={"based_on_version": latest or 0, "restricted": restricted,
+                                      "exemption_paragraph": paragraph or meeting.board.exemption_paragraph})
     return render(request, "governance/pack_issue.html", {
         "meeting": meeting, "board": meeting.board, "form": form, "has_pack": bool(latest),
         "page_title": f"Issue the pack: {meeting}",
@@ -42,14 +44,17 @@ def issue_pack(request, pk):
 
 
 def _pack(request, pk, version):
+    """A pack the user may see: a restricted pack of an open meeting is 404 for anyone outside it."""
     meeting = get_meeting(request, pk)
-    return meeting, get_object_or_404(BoardPack.objects.filter(meeting=meeting), version=version)
+    return meeting, get_object_or_404(BoardPack.objects.visible_to(request.user).filter(meeting=meeting),
+                                      version=version)
 
 
 def pack_pdf(request, pk, version):
     """The PDF exactly as issued: the stored bytes, never re-rendered."""
     meeting, pack = _pack(request, pk, version)
     response = download(bytes(pack.pdf), PDF, filename_for(meeting, "pdf", pack.version))
+    audit.record("pack_downloaded", obj=pack, detail=f"Version {pack.version} as PDF", request=request)
     response["X-Content-SHA256"] = pack.pdf_sha256
     return response
 
@@ -57,6 +62,7 @@ def pack_pdf(request, pk, version):
 def pack_docx(request, pk, version):
     meeting, pack = _pack(request, pk, version)
     response = download(bytes(pack.docx), DOCX, filename_for(meeting, "docx", pack.version))
+    audit.record("pack_downloaded", obj=pack, detail=f"Version {pack.version} as Word", request=request)
     response["X-Content-SHA256"] = pack.docx_sha256
     return response
 

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from plans.models import Action, Measure, Person, Theme
+from plans.models import Action, Measure, Person, Plan, Theme
 
 from ..models import LogItem, Membership
 
@@ -17,7 +17,8 @@ def person_detail(request, pk):
              .select_related("board").order_by("-is_current", "board__name", "start"))
     actions = (Action.objects.visible_to(request.user).filter(lead=person).with_current_rag()
                .select_related("theme__plan").order_by("theme__plan__title", "theme__order", "order", "pk"))
-    themes = Theme.objects.filter(leads=person).select_related("plan").order_by("plan__title", "order")
+    themes = (Theme.objects.filter(plan__in=Plan.objects.visible_to(request.user), leads=person)
+              .select_related("plan").order_by("plan__title", "order"))
     measures = (Measure.objects.visible_to(request.user).filter(owner=person)
                 .select_related("plan", "theme").order_by("plan__title", "theme__order", "order", "pk"))
     log_items = (LogItem.objects.visible_to(request.user).filter(owner=person).open()

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from .. import audit
 from ..models import BoardPack, Meeting
 from ..packs import differences, live_context, render_docx, render_pdf
 from ..permissions import can_clerk
@@ -31,8 +32,8 @@ def filename_for(meeting, extension: str, version: int | None = None) -> str:
 def report(request, pk):
     """The live report, the packs issued for it and, against the current pack, what has changed since."""
     meeting = get_meeting(request, pk)
-    context = live_context(meeting)
-    packs = list(BoardPack.objects.filter(meeting=meeting).select_related("issued_by__person")
+    context = live_context(meeting, request.user)
+    packs = list(BoardPack.objects.visible_to(request.user).filter(meeting=meeting).select_related("issued_by__person")
                  .defer("pdf", "docx").order_by("-version"))
     for pack in packs:
         person = getattr(pack.issued_by, "person", None)
@@ -40,7 +41,8 @@ def report(request, pk):
     current = next((p for p in packs if p.superseded_at is None), None)
     return render(request, "governance/report.html", context | {
         "packs": packs, "current_pack": current,
-        "differences": differences(current, context["figures"]) if current else [],
+        # Against a pack holding plans this reader cannot see, every difference would be misleading.
+        "differences": differences(current, context["figures"]) if current and not context["plans_left_out"] else [],
         "can_issue": can_clerk(request.user, meeting.board),
         "page_title": f"Highlight report: {meeting}",
     })
@@ -48,9 +50,13 @@ def report(request, pk):
 
 def report_pdf(request, pk):
     meeting = get_meeting(request, pk)
-    return download(render_pdf(live_context(meeting)), PDF, filename_for(meeting, "pdf"))
+    response = download(render_pdf(live_context(meeting, request.user)), PDF, filename_for(meeting, "pdf"))
+    audit.record("exported", obj=meeting, detail="Highlight report (live) as PDF", request=request)
+    return response
 
 
 def report_docx(request, pk):
     meeting = get_meeting(request, pk)
-    return download(render_docx(live_context(meeting)), DOCX, filename_for(meeting, "docx"))
+    response = download(render_docx(live_context(meeting, request.user)), DOCX, filename_for(meeting, "docx"))
+    audit.record("exported", obj=meeting, detail="Highlight report (live) as Word", request=request)
+    return response

@@ -16,5 +16,10 @@ def rag_tag(value):
 
 
 @register.filter
-def rag_meaning(value):
-    return rag_scale.MEANINGS[rag_scale.RAG(value)]
+def rag_meaning(value, organisation=None):
+    """The rating's meaning in the words of `organisation` (the owner of the plan shown, or the signed-in
+    user's: `{{ value|rag_meaning:user_organisation }}`); the product's default where there is none."""
+    rating = rag_scale.RAG(value or rag_scale.RAG.NOT_RATED)
+    if not organisation:  # None, or "" for a variable missing from the context
+        return rag_scale.MEANINGS[rating]
+    return organisation.rag_meanings()[rating]

@@ -1,13 +1,15 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from governance import audit
 from inspections.models import Inspection
 
 from ..demo import DEMO_REASON
@@ -15,8 +17,8 @@ from ..exports import content_type_and_filename, export_plan
 from ..filters import MyActionsFilter
 from ..forms import ProgressForm
 from ..models import Action, Plan, ProgressUpdate, Theme
-from ..permissions import can_update_action, get_action_for_update, person_of
-from ..services import Conflict, record_progress
+from ..permissions import can_update_action, get_action_for_update, is_admin, person_of
+from ..services import Conflict, approve_plan, record_progress
 from ..tables import MyActionsTable, PlanTable
 
 
@@ -25,7 +27,7 @@ def home(request):
     plans = (Plan.objects.visible_to(request.user).select_related("organisation").with_rag_counts()
              .order_by(F("start").desc(nulls_last=True), "-pk"))
     # The recommendation trackers: each inspection with how many of its recommendations no action answers.
-    inspections = (Inspection.objects.visible_to(request.user).with_tracker_summary()
+    inspections = (Inspection.objects.visible_to(request.user).with_tracker_summary(request.user)
                    .order_by(Coalesce("start_date", "published").desc(nulls_last=True), "-pk"))
     return render(request, "plans/home.html", {"table": PlanTable(plans), "inspections": inspections,
                                                "page_title": "Improvement plans"})
@@ -33,7 +35,8 @@ def home(request):
 
 def plan_detail(request, slug):
     """A plan's themes with RAG counts, then its actions grouped by theme (queries: plan, themes, actions)."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("supersedes", "board"), slug=slug)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("supersedes", "board")
+                             .with_links_visible_to(request.user), slug=slug)
     themes = Theme.objects.filter(plan=plan).with_rag_counts().with_latest_impact().order_by("order")
     actions = (
         Action.objects.visible_to(request.user).for_plan(plan)
@@ -44,7 +47,29 @@ def plan_detail(request, slug):
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "themes": themes, "actions": actions, "page_title": str(plan),
         "live_past_end": plan.is_live_past_end(timezone.localdate()),
+        # Asked only of a draft: who administers the organisation costs two queries, cached on the user.
+        "can_approve": plan.status == Plan.Status.DRAFT and is_admin(request.user, plan.organisation_id),
     })
+
+
+@require_POST
+def approve(request, slug):
+    """Approve a draft plan (plans.services.PlanApprovalRule). 404 for a plan the user cannot see, 403 for
+    anyone but an admin of its organisation; a plan the rule refuses comes back to its page saying why."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), slug=slug)
+    if not is_admin(request.user, plan.organisation_id):
+        raise PermissionDenied("Only an admin of the plan's organisation can approve it.")
+    try:
+        plan = approve_plan(plan=plan, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        replaced = plan.supersedes  # as approve_plan left it: a closed plan it replaces stays closed
+        replaced = f" {replaced} is now marked superseded." if (
+            replaced is not None and replaced.status == Plan.Status.SUPERSEDED) else ""
+        messages.success(request, f"{plan} is approved: it is the plan being delivered.{replaced}")
+    return redirect(plan)
 
 
 class MyActionsView(SingleTableMixin, FilterView):
@@ -154,5 +179,6 @@ def export(request, slug, fmt):
     except ValueError:
         raise Http404("Unknown export format") from None
     response = HttpResponse(export_plan(plan, fmt), content_type=content_type)
+    audit.record("exported", obj=plan, detail=f"Plan as {fmt.upper()}", request=request)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -13,7 +13,8 @@ from ..positions import meeting_links, plan_position, position_dates
 
 def _get_plan(request, slug):
     """The plan if the user may see it (404 otherwise), with its board and both neighbours for its window."""
-    plans = Plan.objects.visible_to(request.user).select_related("board", "supersedes", "superseded_by")
+    plans = (Plan.objects.visible_to(request.user).select_related("board", "supersedes", "superseded_by")
+             .with_links_visible_to(request.user))
     return get_object_or_404(plans, slug=slug)
 
 
@@ -36,9 +37,12 @@ def dashboard(request, slug):
         return render(request, "plans/dashboard.html", context | {"form": form}, status=400)
 
     dates = position_dates(plan, today=today, as_at=form.cleaned_data["as_at"], compare=form.cleaned_data["compare"])
-    position = plan_position(plan, as_at=dates.as_at, compare=dates.compare)
+    position = plan_position(plan, as_at=dates.as_at, compare=dates.compare, user=request.user)
     compare_meeting = dates.compare_meeting or next((link.meeting for link in links if link.as_at == dates.compare),
                                                     None)
+    if not plan.board_is_visible:
+        # A partner sees the shared plan's figures (compared as for everyone), not its owner's meetings.
+        compare_meeting = None
     shown_form = DashboardDatesForm(initial={"as_at": dates.as_at, "compare": dates.compare}, **dates_kwargs)
     return render(request, "plans/dashboard.html", context | {
         "form": shown_form, "dates": dates, "position": position, "compare_meeting": compare_meeting,

@@ -12,6 +12,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from governance import audit
+
 from ..feed import BadDate, csv_rows, parse_as_at, position
 from ..models import Plan
 
@@ -32,6 +34,10 @@ def position_feed(request, slug):
     if plan is None:
         return JsonResponse({"error": f"There is no plan {slug!r} that you may see"}, status=404)
     document = position(plan, day, request.user)
+    token = getattr(request, "api_token", None)
+    audit.record("feed_called", obj=plan, request=request,
+                 detail=f"Position as {fmt.upper()} as at {day.isoformat()}"
+                        + (f" with the token {token.name!r} ({token.prefix})" if token else " with a session"))
     if fmt == "csv":
         out = io.StringIO(newline="")
         csv.writer(out).writerows(csv_rows(document))

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from governance import audit
 from ui.charts import series_chart
 
 from .. import vital_signs as report
@@ -50,6 +51,7 @@ def vital_signs_download(request, slug, fmt):
         return HttpResponse(f"as_at: {errors}", status=400, content_type="text/plain; charset=utf-8")
     built = report.vital_signs(plan, as_at=day, user=request.user)
     response = HttpResponse(report.download(built, fmt), content_type=report.DOWNLOAD_TYPES[fmt])
+    audit.record("exported", obj=plan, detail=f"Vital Signs as {fmt.upper()} as at {day.isoformat()}", request=request)
     response["Content-Disposition"] = f'attachment; filename="{report.filename(built, fmt)}"'
     return response
 

@@ -47,8 +47,11 @@ def _back_to(request, milestone) -> str:
     """Where the form was opened from (`next`, if it is this site's), else the action page for an action's
     milestone and the theme page for a theme's."""
     wanted = request.POST.get("next") or request.GET.get("next")
-    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    # Only a path on this site: redirect() would try any other text as a view name (a 500 when it is not one),
+    # and a control character has no place in a Location header.
+    if (wanted and wanted.startswith("/") and wanted.isprintable()
+            and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure())):
         return wanted
     if milestone.action_id:
         return milestone.action.get_absolute_url() + "#milestones"

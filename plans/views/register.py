@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from governance import audit
 from inspections.models import Recommendation
 
 from ..filters import RegisterFilter
@@ -24,6 +25,7 @@ class RegisterView(SingleTableMixin, FilterView):
     template_name = "plans/register.html"
 
     def get_queryset(self):
+        # The codes of actions already visible_to(user): part of the plan, as printed (not the inspection's page).
         codes = Recommendation.objects.order_by("inspection__slug", "order", "code")
         return register_queryset(self.request.user).prefetch_related(Prefetch("recommendations", codes))
 
@@ -59,6 +61,7 @@ def register_csv(request):
     actions, refused = _filtered(request)
     if refused:
         return refused
+    audit.record("exported", detail=f"Action register as CSV: {request.GET.urlencode()}"[:500], request=request)
     response = StreamingHttpResponse(csv_stream(rows(actions)), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
@@ -71,6 +74,7 @@ def register_xlsx(request):
         return refused
     out = io.BytesIO()
     xlsx_bytes(rows(actions), out)
+    audit.record("exported", detail=f"Action register as XLSX: {request.GET.urlencode()}"[:500], request=request)
     response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
     return response

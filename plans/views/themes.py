@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -20,7 +21,9 @@ def theme_detail(request, pk):
         Theme.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan")
         .with_rag_counts().with_latest_impact(), pk=pk)
     leads = list(theme.leads.all())
-    assessments = list(theme.impact_assessments.select_related("author__person").prefetch_related("measures")
+    # The measures cited through the visibility rule: a restricted measure is named only to those inside it.
+    cited = Prefetch("measures", queryset=Measure.objects.visible_to(request.user))
+    assessments = list(theme.impact_assessments.select_related("author__person").prefetch_related(cited)
                        .order_by("-assessed_on", "-created_at", "-pk"))
     measures = list(Measure.objects.visible_to(request.user).filter(theme=theme)
                     .prefetch_related("values").order_by("order", "pk"))

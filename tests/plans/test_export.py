@@ -142,7 +142,7 @@ def test_json_survives_the_round_trip_for_what_a_spreadsheet_holds(plan, inspect
 def test_the_json_layout(plan):
     assert json.loads(export_plan(plan, "json")) == {
         "plan": {"title": "Children's Services Improvement Plan", "version": "0.27", "status": "approved",
-                 "start": "2019-01-15", "end": "2020-03-31"},
+                 "start": "2019-01-15", "end": "2020-03-31", "restricted": False, "exemption_paragraph": None},
         "themes": [
             {
                 "number": "1",

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from inspections.models import Inspection
 from plans.imports import PlanImportError, SpreadsheetError, import_plan, read_spreadsheet
 from plans.models import Action, Objective, Person, Plan, ProgressUpdate, Theme
 from plans.rag import RAG
@@ -366,12 +367,12 @@ def test_codes_without_an_inspection_are_an_error(jim):
     assert counts() == before
 
 
-def test_a_new_plan_needs_an_organisation_when_there_are_several(org):
-    f.OrganisationFactory()
+def test_an_import_needs_an_organisation_when_there_are_several_and_says_nothing_of_the_others(org):
+    f.OtherOrganisationFactory()
     rows = [row[:12] + ["", "", ""] for row in ROWS]
     with pytest.raises(PlanImportError) as raised:
         run(make_csv(rows))
-    assert raised.value.errors == ["Choose the organisation the new plan belongs to: there is more than one."]
+    assert raised.value.errors == ["Choose the organisation the plan belongs to."]
     assert Plan.objects.count() == 0
     assert run(make_csv(rows), organisation=org).plan.organisation == org
 
@@ -500,3 +501,138 @@ def test_staff_without_permission_to_add_plans_are_refused(client, inspection):
     assert client.get(reverse("admin:plans_plan_import")).status_code == 403
     assert upload(client, make_csv(ROWS), inspection=inspection.pk).status_code == 403
     assert Plan.objects.count() == 0
+
+
+# Within the importer's organisation only (issue 12) -------------------------------------------------------
+
+
+@pytest.fixture
+def leeds(db):
+    """Another council holding a plan of the same title and version, its own inspection and people."""
+    leeds = f.OtherOrganisationFactory(name="Leeds City Council", slug="leeds")
+    plan = f.PlanFactory(organisation=leeds, title=TITLE, version="0.27",
+                         slug="childrens-services-improvement-plan-027")
+    f.ThemeFactory(plan=plan, number="1", title="Leeds leadership")
+    leeds_inspection = f.InspectionFactory(organisation=leeds, slug="leeds-ilacs-2022", title="Leeds ILACS 2022")
+    f.RecommendationFactory(inspection=leeds_inspection, code="R1")
+    f.PersonFactory(organisation=leeds, name="Jim Hopkinson", initials="JH")
+    return leeds
+
+
+def org_admin(org, username="org-admin"):
+    return f.user_in_role("Admin", username=username, is_staff=True, person__organisation=org)
+
+
+def test_a_new_import_is_a_draft(inspection):
+    assert run(make_csv(ROWS), inspection=inspection).plan.status == Plan.Status.DRAFT
+
+
+def test_another_organisations_plan_of_the_same_title_and_version_is_never_matched(inspection, jim, leeds):
+    theirs = Plan.objects.get(organisation=leeds)
+    result = run(make_csv(ROWS), inspection=inspection, organisation=inspection.organisation)
+
+    assert result.plan_created and result.plan != theirs
+    assert result.plan.organisation == inspection.organisation
+    assert result.plan.slug == "bradford-council-childrens-services-improvement-plan-027"
+    assert [t.title for t in theirs.themes.all()] == ["Leeds leadership"]  # left alone
+    assert Action.objects.filter(theme__plan=theirs).count() == 0
+    # Leads are the importer's people: Bradford's Jim, not Leeds's Jim of the same name and initials.
+    assert Action.objects.get(reference="1.1.1").lead == jim
+
+
+def test_an_inspection_of_another_organisation_is_refused_and_nothing_is_written(org, leeds):
+    before = counts()
+    with pytest.raises(PlanImportError) as raised:
+        run(make_csv([row[:12] + ["R1", "", ""] for row in ROWS]),
+            inspection=Inspection.objects.get(organisation=leeds), organisation=org)
+    assert raised.value.errors == [
+        'The inspection "Leeds ILACS 2022" is not one of Bradford Council\'s: choose an inspection of the '
+        "organisation the plan belongs to, or none."
+    ]
+    assert counts() == before
+
+
+def test_without_an_organisation_the_inspections_is_used_and_its_plans_only_are_matched(inspection, leeds):
+    result = run(make_csv(ROWS), inspection=inspection)
+    assert result.plan_created and result.plan.organisation == inspection.organisation
+
+
+def test_the_command_imports_for_the_organisation_given(inspection, leeds, tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_bytes(make_csv([row[:12] + ["", "", ""] for row in ROWS]))
+    out = io.StringIO()
+    call_command("import_plan", str(path), "--organisation", "bradford-council", stdout=out)
+    assert out.getvalue().splitlines()[0] == f'Plan "{TITLE}" (version 0.27): created'
+    assert Plan.objects.get(organisation=inspection.organisation).slug == (
+        "bradford-council-childrens-services-improvement-plan-027")
+    assert Plan.objects.get(organisation=leeds).themes.count() == 1
+
+
+def test_the_command_refuses_an_inspection_of_another_organisation(inspection, leeds, tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_bytes(make_csv(ROWS))
+    before = counts()
+    with pytest.raises(CommandError, match=r'The inspection "Leeds ILACS 2022" is not one of Bradford Council\'s'):
+        call_command("import_plan", str(path), "--organisation", "bradford-council", "--inspection", "leeds-ilacs-2022")
+    assert counts() == before
+
+
+def test_an_org_admin_imports_for_their_own_organisation_only(client, inspection, jim, leeds):
+    client.force_login(org_admin(inspection.organisation))
+    page = client.get(reverse("admin:plans_plan_import")).content.decode()
+    assert 'name="organisation"' not in page  # offered to superusers only
+    assert "imported for Bradford Council" in page
+    assert f'<option value="{inspection.pk}">' in page
+    theirs = Inspection.objects.get(organisation=leeds)
+    assert f'<option value="{theirs.pk}">' not in page and "Leeds" not in page  # not a choice
+
+    response = upload(client, make_csv(ROWS), inspection=inspection.pk)
+    content = response.content.decode()
+    assert response.status_code == 200 and "Imported" in content
+    ours = Plan.objects.get(organisation=inspection.organisation)
+    assert ours.status == Plan.Status.DRAFT
+    assert Plan.objects.get(organisation=leeds).themes.get().title == "Leeds leadership"
+    assert "Leeds" not in content and "childrens-services-improvement-plan-027\"" not in content
+    assert ours.get_absolute_url() in content  # where it is approved
+
+
+def test_an_org_admin_cannot_attach_rows_to_another_organisations_plan(client, org, leeds):
+    """The file names the other council's plan by its exact title and version: a new plan of the importer's
+    organisation is made, and the other plan is untouched."""
+    theirs = Plan.objects.get(organisation=leeds)
+    client.force_login(org_admin(org))
+    rows = [row[:12] + ["", "", ""] for row in ROWS]
+    content = upload(client, make_csv(rows), organisation=leeds.pk).content.decode()  # a field they are not offered
+
+    assert "Children&#x27;s Services Improvement Plan (version 0.27): new" in content
+    ours = Plan.objects.get(organisation=org)
+    assert ours != theirs and ours.themes.count() == 2
+    assert list(theirs.themes.values_list("title", flat=True)) == ["Leeds leadership"]
+    assert not Action.objects.filter(theme__plan=theirs).exists()
+    assert not Person.objects.filter(organisation=leeds).exclude(name="Jim Hopkinson").exists()
+
+
+def test_an_org_admin_cannot_choose_another_organisations_inspection(client, org, leeds):
+    client.force_login(org_admin(org))
+    response = upload(client, make_csv(ROWS), inspection=Inspection.objects.get(organisation=leeds).pk)
+    assert "Select a valid choice" in response.content.decode()
+    assert Plan.objects.filter(organisation=org).count() == 0
+
+
+def test_an_admin_login_with_no_organisation_cannot_import(client, inspection):
+    client.force_login(f.user_in_role("Admin", username="nobodys-admin", is_staff=True, person=False))
+    assert client.get(reverse("admin:plans_plan_import")).status_code == 403
+    assert upload(client, make_csv(ROWS), inspection=inspection.pk).status_code == 403
+    assert Plan.objects.count() == 0
+
+
+def test_a_superuser_chooses_the_organisation_and_a_mismatched_inspection_is_refused(client, inspection, leeds):
+    client.force_login(f.StaffUserFactory())
+    page = client.get(reverse("admin:plans_plan_import")).content.decode()
+    assert 'name="organisation"' in page and "Leeds ILACS 2022" in page  # a superuser administers every one
+    response = upload(client, make_csv(ROWS), inspection=inspection.pk, organisation=leeds.pk)
+    assert "is not one of Leeds City Council&#x27;s" in response.content.decode()
+    assert Plan.objects.filter(organisation=leeds).count() == 1
+    rows = [row[:12] + ["", "", ""] for row in ROWS]
+    upload(client, make_csv(rows), organisation=leeds.pk)
+    assert Plan.objects.get(organisation=leeds).themes.count() == 2  # Leeds's own plan, matched and updated

@@ -86,7 +86,8 @@ def test_a_dry_run_counts_and_writes_nothing(tmp_path, world):
 
 
 def test_a_file_with_bad_rows_lists_every_problem_and_writes_nothing(tmp_path, world):
-    other = f.PlanFactory(slug="other-plan", title="Children's plan")  # the title is now ambiguous
+    # Another of the organisation's plans with the same title (a later version): the title is now ambiguous.
+    other = f.PlanFactory(slug="other-plan", title="Children's plan", version="2.0")
     bad = (
         "plan,theme,measure,period_end,value,england\n"
         "plan-2024,,Assessments within 45 days,2024-03-31,55%,\n"  # good, but nothing is written
@@ -183,3 +184,78 @@ def test_a_cell_formatted_as_a_percentage_is_read_as_the_percentage_shown(tmp_pa
     with path.open("rb") as file:
         rows = read_spreadsheet(file, "values.xlsx")
     assert [row["value"] for _, row in rows] == ["55.5%", "61"]
+
+
+# Within the organisation only (issue 12) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def leeds(world):
+    """Another council with a plan of the same title as the home council's, and a measure only it holds."""
+    leeds = f.OtherOrganisationFactory(slug="leeds")
+    plan = f.PlanFactory(organisation=leeds, slug="leeds-plan", title="Children's plan")
+    f.PlanFactory(organisation=leeds, slug="leeds-only", title="Leeds only plan")
+    theme = f.ThemeFactory(plan=plan, number="1")
+    return {"organisation": leeds, "plan": plan,
+            "measure": f.MeasureFactory(theme=theme, name="Assessments within 45 days", unit="percent"),
+            "own": f.MeasureFactory(theme=theme, name="Leeds care leavers in touch", unit="percent")}
+
+
+def test_another_organisations_plan_is_not_found_exactly_as_a_missing_one_is(tmp_path, world, leeds):
+    rows = (
+        "plan,measure,period_end,value\n"
+        "leeds-plan,Assessments within 45 days,2024-03-31,55\n"  # their slug
+        "Leeds only plan,Assessments within 45 days,2024-03-31,55\n"  # their title
+        "no-such-plan,Assessments within 45 days,2024-03-31,55\n"  # nobody's
+    )
+    with pytest.raises(CommandError) as raised:
+        run(tmp_path, rows, "values.csv", "--organisation", "home-council")
+    assert str(raised.value).splitlines()[1:] == [
+        'row 2, column plan: no plan has the slug or title "leeds-plan"',
+        'row 3, column plan: no plan has the slug or title "Leeds only plan"',
+        'row 4, column plan: no plan has the slug or title "no-such-plan"',
+    ]
+    assert not MeasureValue.objects.exists()
+
+
+def test_a_title_another_organisation_shares_names_the_importers_plan_without_naming_theirs(tmp_path, world, leeds):
+    rows = "plan,theme,measure,period_end,value\nChildren's plan,1,Long term stability,2024-03-31,12\n"
+    assert run(tmp_path, rows, "values.csv", "--organisation", "home-council").strip() == (
+        "1 created, 0 updated, 0 unchanged")
+    assert MeasureValue.objects.get().measure == world["stability_1"]  # theirs is neither matched nor named
+
+
+def test_another_organisations_measure_is_not_found_exactly_as_a_missing_one_is(tmp_path, world, leeds):
+    rows = "plan,measure,period_end,value\nplan-2024,Leeds care leavers in touch,2024-03-31,55\n"
+    with pytest.raises(CommandError) as raised:
+        run(tmp_path, rows, "values.csv", "--organisation", "home-council")
+    assert str(raised.value).splitlines()[1:] == [
+        'row 2, column measure: plan "plan-2024" has no measure named "Leeds care leavers in touch"'
+    ]
+
+
+def test_each_organisation_imports_into_its_own_plans(tmp_path, world, leeds):
+    rows = "plan,measure,period_end,value\nChildren's plan,Assessments within 45 days,2024-03-31,55\n"
+    run(tmp_path, rows, "values.csv", "--organisation", "leeds")
+    assert MeasureValue.objects.get().measure == leeds["measure"]
+    assert not MeasureValue.objects.filter(measure=world["timeliness"]).exists()
+
+
+def test_with_several_organisations_the_command_needs_one(tmp_path, world, leeds):
+    with pytest.raises(CommandError) as raised:
+        run(tmp_path, GOOD)
+    assert str(raised.value).splitlines()[1:] == ["Choose the organisation whose plans the rows name."]
+    with pytest.raises(CommandError, match='No organisation has the slug "nowhere".'):
+        run(tmp_path, GOOD, "values.csv", "--organisation", "nowhere")
+    assert not MeasureValue.objects.exists()
+
+
+def test_the_service_takes_the_organisation(world, leeds):
+    from plans.imports import read_spreadsheet
+    from plans.measure_imports import MeasureImportError, import_measure_values
+
+    rows = read_spreadsheet(io.BytesIO(b"plan,measure,period_end,value\nleeds-plan,Assessments within 45 days,"
+                                       b"2024-03-31,55\n"), "values.csv")
+    with pytest.raises(MeasureImportError):
+        import_measure_values(rows=rows, organisation=world["plan"].organisation)
+    assert import_measure_values(rows=rows, organisation=leeds["organisation"]).values.created == 1

@@ -21,7 +21,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--organisation", metavar="SLUG",
-            help="The organisation a new plan belongs to (default: the inspection's, else the only one).",
+            help="The organisation the plan belongs to: its plans are matched and its people taken as leads, and "
+            "an inspection of another organisation is refused (default: the inspection's, else the only one).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check and count, then write nothing.")
 

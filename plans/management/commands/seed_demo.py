@@ -10,19 +10,23 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from governance import demo as governance_demo
-from governance.models import Board, Membership
-from plans import demo, demo_impact, demo_measures
+from governance.models import Membership, Organisation
+from plans import demo, demo_council, demo_impact, demo_measures
 from plans.models import Person
 
+# No demo user is a superuser: superusers are made with `manage.py createsuperuser` only. `admin` administers
+# Bradford's organisation; demo2-* are the fictional second council's logins (plans.demo_council).
 DEMO_USERS = {
-    "admin": {"first_name": "Demo", "last_name": "Admin", "is_staff": True, "is_superuser": True, "group": "Admin"},
-    "officer": {"first_name": "Demo", "last_name": "Officer", "is_staff": False, "is_superuser": False,
-                "group": "Officer"},
-    "board": {"first_name": "Demo", "last_name": "Board member", "is_staff": False, "is_superuser": False,
-              "group": "Board member"},
-    "clerk": {"first_name": "Demo", "last_name": "Clerk", "is_staff": False, "is_superuser": False,
-              "group": "Board member"},
+    "admin": {"first_name": "Demo", "last_name": "Admin", "is_staff": True, "group": "Admin"},
+    "officer": {"first_name": "Demo", "last_name": "Officer", "is_staff": False, "group": "Officer"},
+    "board": {"first_name": "Demo", "last_name": "Board member", "is_staff": False, "group": "Board member"},
+    "clerk": {"first_name": "Demo", "last_name": "Clerk", "is_staff": False, "group": "Board member"},
+    "demo2-admin": {"first_name": "Demo", "last_name": "Northmoor Admin", "is_staff": True, "group": "Admin"},
+    "demo2-board": {"first_name": "Demo", "last_name": "Northmoor Board member", "is_staff": False,
+                    "group": "Board member"},
 }
+BRADFORD_SLUG = "bradford-council"
+ADMIN_NOTE = "Demo data: a demonstration login administering Bradford's organisation, not a real person."
 CLERK_NOTE = "Demo data: a demonstration clerk to the board, not a real person."
 
 
@@ -33,9 +37,10 @@ def current_seat(today):
 
 class Command(BaseCommand):
     help = (
-        "Create or update the demo users admin, officer, board and clerk (password from $DEMO_PASSWORD, or a "
-        "generated one that is printed), the Improvement Board's demo meetings and the labelled demo progress. "
-        "Development only; idempotent."
+        "Create or update the demo users admin (Bradford's organisation admin, not a superuser), officer, board "
+        "and clerk (password from $DEMO_PASSWORD, or a generated one that is printed), the Improvement Board's demo "
+        "meetings and the labelled demo progress, and the fictional second council Northmoor (demo) with its "
+        "users demo2-admin and demo2-board. Development only; idempotent."
     )
 
     def handle(self, *args, **options):
@@ -43,23 +48,29 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates demo users with known passwords: it runs only with DJANGO_DEBUG=1.")
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
         today = timezone.localdate()
-        board = Board.objects.filter(kind=Board.Kind.IMPROVEMENT_BOARD).order_by("pk").first()
+        board = governance_demo.improvement_board()
         with transaction.atomic():
             demo.clear_demo()  # first, so the officer is chosen from the plans as loaded
             users = {name: self.upsert_user(name, password, **spec) for name, spec in DEMO_USERS.items()}
+            admin_line = self.link_admin(users["admin"])
             officer_person = self.link_officer(users["officer"])
             board_line = self.link_board_member(users["board"], board, today)
             clerk_line = self.link_clerk(users["clerk"], board)
             summary = self.seed_progress(users, officer_person)
+            council_line = demo_council.seed(admin=users["demo2-admin"], board_member=users["demo2-board"],
+                                             today=today)
         self.stdout.write(f"Demo users {', '.join(DEMO_USERS)}: password {password}")
+        self.stdout.write(admin_line)
         if officer_person:
             self.stdout.write(f"officer is {officer_person.name}, who leads {officer_person.actions_led.count()} actions")
-        for line in (board_line, clerk_line, *summary):
+        for line in (board_line, clerk_line, *summary, council_line):
             if line:
                 self.stdout.write(line)
 
     def upsert_user(self, username, password, *, group, **fields):
-        user, _ = get_user_model().objects.update_or_create(username=username, defaults=fields)
+        # is_superuser=False also demotes an `admin` left a superuser by an older seed_demo.
+        user, _ = get_user_model().objects.update_or_create(username=username,
+                                                            defaults={**fields, "is_superuser": False})
         user.set_password(password)
         user.save(update_fields=["password"])
         role = Group.objects.filter(name=group).first()
@@ -67,12 +78,23 @@ class Command(BaseCommand):
             user.groups.add(role)
         return user
 
+    def link_admin(self, user):
+        """The admin signs in as a demo person of Bradford's council, so the Admin role administers Bradford."""
+        council = Organisation.objects.filter(slug=BRADFORD_SLUG).first()
+        if council is None:
+            return f"admin is not linked: no organisation {BRADFORD_SLUG} (load the fixtures)"
+        person, _ = Person.objects.update_or_create(user=user, defaults={
+            "organisation": council, "name": "Demo Admin", "job_title": "Organisation admin (demo)", "note": ADMIN_NOTE,
+        })
+        return (f"admin is {person.name}, an organisation admin of {council.name} (not a superuser: make one with "
+                "manage.py createsuperuser)")
+
     def link_officer(self, user):
         """The officer signs in as the named person who leads the most actions in the fixtures."""
         person = Person.objects.filter(user=user).first()
         if person is None:
             person = (
-                Person.objects.filter(user__isnull=True)
+                Person.objects.filter(user__isnull=True, organisation__is_demo=False)
                 .exclude(name=F("initials"))  # a named person, not an unresolved "JH"
                 .annotate(n=Count("actions_led"))
                 .filter(n__gt=1)
