@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from governance import audit
 from governance import demo as governance_demo
 from governance.models import Membership, Organisation
 from plans import demo, demo_council, demo_impact, demo_measures
@@ -49,7 +50,8 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
         today = timezone.localdate()
         board = governance_demo.improvement_board()
-        with transaction.atomic():
+        # Demo rows are not anyone's change to real data: the audit trail starts with the demo users' own work.
+        with transaction.atomic(), audit.bulk():
             demo.clear_demo()  # first, so the officer is chosen from the plans as loaded
             users = {name: self.upsert_user(name, password, **spec) for name, spec in DEMO_USERS.items()}
             admin_line = self.link_admin(users["admin"])
