@@ -50,14 +50,7 @@ test-postgres: setup
 	DJANGO_DEBUG=1 bash scripts/with-postgres $(VENV)/bin/pytest -q -m "not browser"
 
 test: setup lint
-	@rm -f $(STAMP)/junit-*.xml
-	@echo "== Tests on SQLite"
-	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/.make/test.sqlite3 $(VENV)/bin/pytest -q -m "not browser" --junitxml=$(STAMP)/junit-sqlite.xml
-	@echo "== Tests on PostgreSQL 15 (a throwaway server started for this run)"
-	DJANGO_DEBUG=1 bash scripts/with-postgres $(VENV)/bin/pytest -q -m "not browser" --junitxml=$(STAMP)/junit-postgres.xml
-	@echo "== Browser tests in Debian's Chromium (SQLite, run once)"
-	DJANGO_DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true DATABASE_URL=sqlite:///$(CURDIR)/.make/test.sqlite3 $(VENV)/bin/pytest -q -m browser --junitxml=$(STAMP)/junit-browser.xml
-	@$(PY) scripts/summarise-tests $(STAMP)/junit-*.xml
+	bash scripts/run-suites
 
 test-browser: setup
 	DJANGO_DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -q -m browser
