@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := .make
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-sqlite test-postgres test-browser lint fixtures clean backup restore
+.PHONY: setup run test test-sqlite test-postgres test-browser lint fixtures clean backup restore loadtest bench
 
 setup: $(STAMP)/venv $(STAMP)/npm $(STAMP)/system static/build/app.css
 
@@ -63,6 +63,21 @@ backup: setup
 restore: setup
 	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/..." >&2; exit 2; }
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py restore "$(FILE)"
+
+# 50 board members and 10 officers for 60 s against gunicorn on 127.0.0.1 with a throwaway PostgreSQL and
+# production settings (scripts/loadtest); ends with the `loadtest: users=60 ...` line.
+loadtest: setup
+	bash scripts/loadtest
+
+# The benchmark (issue 15): builds the synthetic data set in a throwaway PostgreSQL and times the key pages with
+# production settings (debug off, a throwaway secret key); ends with the `bench: pages=...` line.
+# make bench BENCH_ARGS="--scale 0.2 --runs 5" for a quicker run.
+BENCH_ARGS ?=
+bench: setup
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-$$RANDOM$$RANDOM DJANGO_ALLOWED_HOSTS=testserver \
+	  $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-$$RANDOM$$RANDOM DJANGO_ALLOWED_HOSTS=testserver \
+	  bash scripts/with-postgres bash -c '$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py bench $(BENCH_ARGS)'
 
 # Rebuild fixtures/ from ../shared/seeds; `git diff fixtures` then shows any change (none, today).
 fixtures: $(STAMP)/venv

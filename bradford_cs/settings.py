@@ -2,6 +2,10 @@
 
 DATABASE_URL        sqlite:///db.sqlite3 (default, in the project folder), sqlite:////abs/path,
                     postgres://user:pass@host:port/name or postgresql://...
+DATABASE_REPLICA_URL a PostgreSQL streaming replica of DATABASE_URL (optional): the read-only board pages
+                    read from it (bradford_cs.database)
+DATABASE_CONN_MAX_AGE seconds a database connection is kept open between requests (default 0)
+DJANGO_STATIC_ROOT  where collectstatic puts the static files (default: staticfiles/ in the project folder)
 DJANGO_DEBUG        1/0/true/false (any case); off unless set; anything else is an error
 DJANGO_SECRET_KEY   required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
@@ -13,9 +17,14 @@ DJANGO_PASSWORD_RESET_LIMIT_PER_EMAIL, _PER_ADDRESS reset requests an hour (defa
 DJANGO_API_TOKEN_FAILURE_LIMIT, DJANGO_API_TOKEN_FAILURE_WINDOW_MINUTES refused API tokens from one address
                     before it is answered 429 (default 10), within how many minutes (default 15)
 EMAIL_*             SMTP settings for production (console backend when debug is on)
+ACCESSIBILITY_CONTACT_EMAIL, PRIVACY_CONTACT_EMAIL the addresses the accessibility statement and the privacy
+                    notice give for problems and data requests (the running council's accessibility and data
+                    protection contacts). No default: unset, the pages tell readers to ask the council that gave
+                    them their account, and name no address
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +55,14 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envemail(name: str) -> str:
+    """An optional email address; set but malformed is an error, not a broken link on a public page."""
+    value = os.environ.get(name, "").strip()
+    if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise ImproperlyConfigured(f"{name} must be an email address, not {value!r}")
+    return value
 
 
 DEBUG = envbool("DJANGO_DEBUG")
@@ -90,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which database this request reads from, when there is a replica (bradford_cs.database).
+    "bradford_cs.database.ReplicaRoutingMiddleware",
     # The audit trail's acting user and address (governance.audit) for everything the request changes.
     "governance.middleware.AuditRequestMiddleware",
     # API tokens are checked before the sign-in requirement: /api/ answers 401, never a sign-in redirect.
@@ -134,6 +153,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for each other instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Board pages read from the replica; writes, and a user's reads just after their own writes, stay on the
+    # primary (bradford_cs.database). Under test the replica is the test database itself (TEST MIRROR).
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["bradford_cs.database.ReplicaRouter"]
 
 AUTH_USER_MODEL = "governance.User"
 # Axes first, refusing a locked-out user name before any password is checked; then the model backend, reading
@@ -196,7 +222,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -288,6 +314,10 @@ CONTENT_SECURITY_POLICY = {
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SERVICE_NAME = "Children's Services Improvement Tracker"
+
+# The public pages' contacts (ui.views.accessibility, ui.views.privacy): each council's own, set per deployment.
+ACCESSIBILITY_CONTACT_EMAIL = envemail("ACCESSIBILITY_CONTACT_EMAIL")
+PRIVACY_CONTACT_EMAIL = envemail("PRIVACY_CONTACT_EMAIL")
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include(auth_patterns)),
     path("session/keep-alive/", ui_views.keep_alive, name="session_keep_alive"),
+    path("accessibility/", ui_views.accessibility, name="accessibility"),
+    path("privacy/", ui_views.privacy, name="privacy"),
     path("", plan_views.home, name="home"),
     path("", include("plans.urls")),
     path("", include("governance.urls")),

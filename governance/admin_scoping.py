@@ -14,7 +14,7 @@ Every ModelAdmin and inline of plans, inspections and governance mixes in `Organ
   "... with this Slug already exists." error ever names another council's slug.
 """
 
-from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin import RelatedOnlyFieldListFilter, TabularInline
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.core.exceptions import ImproperlyConfigured
@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from plans.slugs import unique_slug
+from ui.admin_a11y import label_tabular_fields
 
 from .visibility import ORGANISATION_PATHS, administered
 
@@ -132,6 +133,11 @@ class OrganisationScopedAdmin:
                 entry = (entry, RelatedOnlyFieldListFilter)
             filters.append(entry)
         return filters
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """An inline's formset (InlineModelAdmin only); a tabular one's fields are named for screen readers."""
+        formset = super().get_formset(request, obj, **kwargs)
+        return label_tabular_fields(formset) if isinstance(self, TabularInline) else formset
 
     # Slugs -------------------------------------------------------------------------------------------
 

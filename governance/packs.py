@@ -87,6 +87,14 @@ def _table(document, headings: list[str], rows: list[list[str]], caption: str) -
             cell.text = str(value or "")
 
 
+def _more(document, context, name: str, *, register: bool = False) -> None:
+    """The page's line under a list cut at LIST_LIMIT (governance/includes/report_more.html), in the same words."""
+    left = context["more"][name]
+    if left:
+        document.add_paragraph(f"Listed: the first {context['list_limit']} of {left + context['list_limit']}, in plan "
+                               "order." + (" The action register lists every action." if register else ""))
+
+
 def _day(value) -> str:
     return f"{value:%-d %b %Y}" if value else ""
 
@@ -118,7 +126,7 @@ def render_docx(context: dict) -> bytes:
     if context.get("restricted"):
         document.add_paragraph("NOT FOR PUBLICATION. " + context["restricted_line"], style="Intense Quote")
     if context.get("agenda") or context.get("withheld_items"):
-        document.add_paragraph().add_run("Agenda items considered").bold = True
+        document.add_heading("Agenda items considered", level=1)
         for item in context.get("agenda", []):
             document.add_paragraph((f"Item {item.number}: " if item.number else "") + item.title
                                    + (f" — {restricted_label(item)}" if item.restricted else ""), style="List Bullet")
@@ -129,7 +137,7 @@ def render_docx(context: dict) -> bytes:
     for line in context["summary"]:
         document.add_paragraph(line, style="List Bullet")
     for p in context["plans"]:
-        document.add_heading(p["plan"].title, level=2)
+        document.add_heading(p["plan"].title + (f" (version {p['plan'].version})" if p["plan"].version else ""), level=2)
         _table(document, ["Rating", f"As at {_day(context['as_at'])}", f"As at {_day(context['compare_date'])}"],
                [[c["label"], c["now"], c["then"]] for c in p["count_rows"]] + [["Total", p["total"], p["was_total"]]],
                f"Actions by rating, {p['plan'].title}")
@@ -140,22 +148,25 @@ def render_docx(context: dict) -> bytes:
         _table(document, ["Action", "Lead", "Due", f"Since {_day(context['compare_date'])}", "What is being done"],
                [[f"{r['reference']} {r['action'].activity}", r["lead"], _day(r["due"]) or "None set",
                  "Still Red" if r["was_rag"] == RAG.RED else f"Was {r['was_label']}",
-                 (r["update"].mitigation if r["update"] else "") or "Not recorded"] for r in context["red"]],
+                 (r["update"].mitigation if r["update"] else "") or "Not recorded"] for r in context["shown"]["red"]],
                "Actions rated Red")
+        _more(document, context, "red", register=True)
     else:
         document.add_paragraph("No actions are rated Red.")
     document.add_heading("Overdue actions", level=2)
     if context["overdue"]:
         _table(document, ["Action", "Lead", "Was due", "Rating"],
                [[f"{r['reference']} {r['action'].activity}", r["lead"], _day(r["due"]), r["rag_label"]]
-                for r in context["overdue"]], "Actions past their due date and not complete")
+                for r in context["shown"]["overdue"]], "Actions past their due date and not complete")
+        _more(document, context, "overdue", register=True)
     else:
         document.add_paragraph("No actions are overdue.")
     document.add_heading("Revised dates", level=2)
     if context["revised"]:
         _table(document, ["Action", "Change", "From", "To", "Reason given"],
                [[d["row"]["reference"], d["kind"], _day(d["from"]) or "None set", _day(d["to"]), d["reason"]]
-                for d in context["revised"]], "Due dates moved or forecast to slip")
+                for d in context["shown"]["revised"]], "Due dates moved or forecast to slip")
+        _more(document, context, "revised", register=True)
     else:
         document.add_paragraph("No due dates moved or were forecast to slip.")
 
@@ -163,24 +174,30 @@ def render_docx(context: dict) -> bytes:
     if context["completed"]:
         _table(document, ["Action", "Lead", "Completed", "Evidence"],
                [[f"{r['reference']} {r['action'].activity}", r["lead"], _day(r["update"].created_at.date()),
-                 r["update"].evidence] for r in context["completed"]], "Actions completed, with their evidence")
+                 r["update"].evidence] for r in context["shown"]["completed"]], "Actions completed, with their evidence")
+        _more(document, context, "completed", register=True)
     else:
         document.add_paragraph(f"No actions were completed since {_day(context['compare_date'])}.")
 
     document.add_heading("Milestones", level=1)
-    document.add_heading(f"Due before {_day(context['horizon'])}", level=2)
+    # The same heading words as the page and the PDF (governance/report_body.html), full month names included.
+    horizon = f"{context['horizon']:%-d %B %Y}"
+    document.add_heading(f"Due before the next meeting ({horizon})" if context["next_meeting"] else f"Due before {horizon}",
+                         level=2)
     if context["milestones_due"]:
         _table(document, ["Milestone", "Of", "Due", "Lead"],
                [[m.text, f"Action {m.action.reference}" if m.action else f"{m.theme.plan.get_part_word_display()} "
                  f"{m.theme.number}", _day(m.due_date), (m.lead.name if m.lead else m.lead_as_printed) or "Not named"]
-                for m in context["milestones_due"]], "Milestones due before the next meeting")
+                for m in context["shown"]["milestones_due"]], "Milestones due before the next meeting")
+        _more(document, context, "milestones_due")
     else:
         document.add_paragraph(f"No milestones fall due before {_day(context['horizon'])}.")
-    document.add_heading(f"Achieved or missed since {_day(context['compare_date'])}", level=2)
+    document.add_heading(f"Achieved or missed since {context['compare_date']:%-d %B %Y}", level=2)
     if context["milestones_done"]:
         _table(document, ["Milestone", "Outcome", "On", "Note"],
                [[d["milestone"].text, d["outcome"], _day(d["date"]), d["milestone"].outcome_note]
-                for d in context["milestones_done"]], "Milestones achieved or missed")
+                for d in context["shown"]["milestones_done"]], "Milestones achieved or missed")
+        _more(document, context, "milestones_done")
     else:
         document.add_paragraph("No milestones were recorded as achieved or missed.")
 
@@ -188,7 +205,8 @@ def render_docx(context: dict) -> bytes:
     if context["measures_moved"]:
         _table(document, ["Measure", "Period to", "Now", "Before", "Direction", "Against target"],
                [[str(m["measure"]), _day(m["period"]), m["shown"], m["previous_shown"], m["direction"].label,
-                 m["rating_label"]] for m in context["measures_moved"]], "Measures with a new or corrected figure")
+                 m["rating_label"]] for m in context["shown"]["measures_moved"]], "Measures with a new or corrected figure")
+        _more(document, context, "measures_moved")
     else:
         document.add_paragraph("No measure has a new or corrected figure since the last meeting.")
 
@@ -202,9 +220,10 @@ def render_docx(context: dict) -> bytes:
         document.add_paragraph("No theme has an impact assessment yet.")
 
     document.add_heading("Questions for the board", level=1)
-    for question in context["questions"]:
+    for question in context["shown"]["questions"]:
         document.add_paragraph(question["question"] + (f" Why it matters: {question['why']}" if question["why"] else ""),
                                style="List Number")
+    _more(document, context, "questions")
     if not context["questions"]:
         document.add_paragraph("The figures raise no questions for the board.")
 
@@ -222,10 +241,10 @@ def render_docx(context: dict) -> bytes:
     return out.getvalue()
 
 
-def live_context(meeting: Meeting, user) -> dict:
+def live_context(meeting: Meeting, user, board_meetings=None) -> dict:
     """The live report as `user` may see it (governance.report), labelled as a pack issued now would be
     (RestrictedPackRule), or as restricted whenever it shows the reader something restricted."""
-    context = build_report(meeting, user)
+    context = build_report(meeting, user, board_meetings=board_meetings)
     restricted, paragraph = RestrictedPackRule.default(meeting)
     if context["holds_restricted"] and not restricted:
         restricted, paragraph = True, _first_paragraph(context)

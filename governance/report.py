@@ -12,24 +12,32 @@ hangs off those plans or off the meeting's board, which the user sees with the m
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 
-from django.db.models import Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from plans.measures import Direction, MeasureRating
-from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan, ProgressUpdate
-from plans.querysets import end_of_day, latest_updates
+from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan
+from plans.positions import plans_updates
+from plans.querysets import end_of_day
 from plans.questions import questions_for_board
 from plans.rag import RAG, SEVERITY
 from plans.templatetags.dashboard import rag_segments
 from ui.charts import format_number, stacked_bar
 
 from .models import AgendaItem, LogItem, Meeting
+from .querysets import DEFAULT_COMPARE_DAYS
 from .restricted import split_agenda
 
 # With no next meeting on the calendar, "due before the next meeting" looks this far ahead.
 DEFAULT_LOOKAHEAD_DAYS = 28
+
+# A long list (and the questions) stops here, saying how many more there are: the board reads exceptions, not
+# the whole plan, and at a council's scale hundreds of rows made the PDF take minutes. The figures, counts and
+# summary still cover every row.
+LIST_LIMIT = 20
+LISTED = ["red", "overdue", "revised", "completed", "milestones_due", "milestones_done", "measures_moved"]
 
 # Order of the report's sections: the contents list, the PDF bookmarks and the Word headings follow it.
 SECTIONS = [
@@ -95,15 +103,45 @@ def plans_considered(meeting: Meeting, as_at: datetime.date, user=None, restrict
     else:
         candidates = candidates.filter(PackContentRule.allows(meeting, restricted, board="board_id",
                                                               organisation="organisation_id"))
-    candidates = candidates.select_related("superseded_by", "board").distinct().order_by("start", "pk")
-    named = set(Plan.objects.filter(agenda_items__in=items).values_list("pk", flat=True))
+    # Named by an agenda item: an annotation in the same query, not a second one.
+    named = Exists(AgendaItem.plans.through.objects.filter(plan_id=OuterRef("pk"), agendaitem_id__in=items))
+    candidates = (candidates.annotate(named_in_agenda=named).select_related("superseded_by", "board").distinct()
+                  .order_by("start", "pk"))
     chosen = []
     for plan in candidates:
         start, end = plan.window_start, plan.window_end
         in_window = (start is None or start <= as_at) and (end is None or end >= as_at)
-        if plan.pk in named or in_window:
+        if plan.named_in_agenda or in_window:
             chosen.append(plan)
     return chosen
+
+
+def _plans_for_reader(meeting: Meeting, as_at: datetime.date, user) -> tuple[list[Plan], int]:
+    """(plans_considered for `user`, how many more the board's restricted papers hold) in ONE query: the
+    candidates of both, flagged by each rule (visible_to, PackContentRule) and by which agenda items name them."""
+    mine, papers = agenda_items_for(meeting, user).values("pk"), agenda_items_for(meeting, restricted=True).values("pk")
+    through = AgendaItem.plans.through.objects
+    candidates = (
+        Plan.objects.filter(Q(board=meeting.board) | Q(agenda_items__in=mine) | Q(agenda_items__in=papers))
+        .annotate(seen=Exists(Plan.objects.visible_to(user).filter(pk=OuterRef("pk"))),
+                  in_papers=ExpressionWrapper(PackContentRule.allows(meeting, True, board="board_id",
+                                                                     organisation="organisation_id"),
+                                              output_field=BooleanField()),
+                  named_mine=Exists(through.filter(plan_id=OuterRef("pk"), agendaitem_id__in=mine)),
+                  named_papers=Exists(through.filter(plan_id=OuterRef("pk"), agendaitem_id__in=papers)))
+        .select_related("superseded_by", "board").distinct().order_by("start", "pk")
+    )
+    chosen, in_papers = [], 0
+    for plan in candidates:
+        start, end = plan.window_start, plan.window_end
+        in_window = (start is None or start <= as_at) and (end is None or end >= as_at)
+        owned = plan.board_id == meeting.board_id
+        if plan.seen and (owned or plan.named_mine) and (plan.named_mine or in_window):
+            plan.named_in_agenda = plan.named_mine
+            chosen.append(plan)
+        if plan.in_papers and (owned or plan.named_papers) and (plan.named_papers or in_window):
+            in_papers += 1
+    return chosen, max(0, in_papers - len(chosen))
 
 
 def _rag_bar(counts: dict, *, title: str) -> str:
@@ -117,37 +155,52 @@ def _counts(rows) -> dict:
     return {rag.value: found.get(rag.value, 0) for rag in SEVERITY}
 
 
-def build_report(meeting: Meeting, user=None, *, restricted: bool = False) -> dict:
+def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board_meetings=None) -> dict:
     """Everything the highlight report shows, as plain values and model rows, plus `figures` (JSON-safe).
 
     With a `user`, only what they may see, and `plans_left_out` counts the plans the board's papers hold
     beyond them (an issued pack then differs from what this reader's live report can show). With none, what
-    a pack holds (PackContentRule): `restricted` says whether the pack is not for publication."""
+    a pack holds (PackContentRule): `restricted` says whether the pack is not for publication.
+    `board_meetings`: all the board's meetings with_position_date, when the caller has read them already."""
     as_at = meeting.position_date
-    compare_date, compare_meeting = Meeting.objects.comparison_date(meeting.board, as_at)
-    next_meeting = Meeting.objects.next_meeting(meeting.board, as_at)
+    compare_meeting, next_meeting, last_met = _neighbours(meeting, as_at, board_meetings)
+    compare_date = (compare_meeting.position_date if compare_meeting
+                    else as_at - datetime.timedelta(days=DEFAULT_COMPARE_DAYS))
     # The same cut-off as the dashboard's "due before the next meeting": the day that meeting sits.
     horizon = (timezone.localdate(next_meeting.start) if next_meeting
                else as_at + datetime.timedelta(days=DEFAULT_LOOKAHEAD_DAYS))
-    plans = plans_considered(meeting, as_at, user, restricted)
+    if user is None:
+        plans, plans_left_out = plans_considered(meeting, as_at, restricted=restricted), 0
+    else:
+        plans, plans_left_out = _plans_for_reader(meeting, as_at, user)
     plan_ids = [p.pk for p in plans]
-    plans_left_out = (max(0, len(plans_considered(meeting, as_at, restricted=True)) - len(plans))
-                      if user is not None else 0)
     # A restricted item left out is still listed, by number and paragraph only (governance.restricted).
     agenda, withheld = split_agenda(meeting, user, restricted=restricted)
 
     # Actions as at the position date, with the update that gives each its rating; and as at the comparison.
+    # The plans' actions as at the position date (plans are few, so the theme and plan come in the same query).
+    # The comparison date is earlier, so the actions in the plans then (in_plan_at: added by then) are among
+    # these, and their rating then rides in the same query.
     actions = list(
-        Action.objects.filter(theme__plan__in=plan_ids).as_at(as_at)
-        .annotate(rating_update_id=Subquery(latest_updates(as_at).values("pk")[:1]))
-        .select_related("theme__plan", "lead").order_by("theme__plan__start", "theme__plan_id", "theme__order", "order", "pk")
+        Action.objects.filter(theme__plan__in=plan_ids).as_at(as_at).with_rag_then(compare_date, "rag_then")
+        .select_related("theme", "lead").order_by("theme__plan__start", "theme__plan_id", "theme__order", "order", "pk")
     )
-    before = {row["pk"]: row for row in Action.objects.filter(theme__plan__in=plan_ids).as_at(compare_date)
-              .values("pk", "current_rag", "due_in_force", "theme__plan_id")}
-    updates = ProgressUpdate.objects.in_bulk([a.rating_update_id for a in actions if a.rating_update_id])
+    # One Theme and one Plan object each, not a copy per action row (thousands in a council's plans).
+    by_plan, themes = {p.pk: p for p in plans}, {}
+    for action in actions:
+        action.theme = themes.setdefault(action.theme_id, action.theme)
+        action.theme.plan = by_plan[action.theme.plan_id]
+    before = {a.pk: {"current_rag": a.rag_then, "theme__plan_id": a.theme.plan_id} for a in actions
+              if a.added_on <= compare_date}
+    # Every update by the position date, oldest first per action, in ONE query for all the plans: the questions
+    # for the board fold over them, and each action's last is the update that gives its rating (as_at's
+    # current_rag reads the same latest update by the end of that day).
+    updates = plans_updates(plan_ids, as_at=as_at, extra=("revised_due_date", "evidence"))
+    rating_updates = {update.action_id: update for update in updates}
+    history = _history(plan_ids)
     rows = []
     for action in actions:
-        update = updates.get(action.rating_update_id)
+        update = rating_updates.get(action.pk)
         then = before.get(action.pk)
         rows.append({
             "action": action, "pk": action.pk, "reference": action.reference, "plan": action.theme.plan,
@@ -164,7 +217,7 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False) -> di
     red = [r for r in rows if r["rag"] == RAG.RED]
     overdue = [r for r in rows if r["overdue"]]
     completed = [r for r in rows if r["rag"] == RAG.BLUE and r["was_rag"] != RAG.BLUE]
-    revised = _revised_dates(rows, compare_date, as_at)
+    revised = _revised_dates(rows, history, compare_date, as_at)
 
     plan_rows = []
     for plan in plans:
@@ -196,21 +249,60 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False) -> di
         "compared_with": (f"the previous meeting on {_day(compare_meeting.position_date)}" if compare_meeting
                           else f"{_day(compare_date)} (28 days earlier: the board has no earlier meeting)"),
     }
-    context["questions"] = _questions(context, actions)
+    context["list_limit"] = LIST_LIMIT
+    context["shown"] = {name: context[name][:LIST_LIMIT] for name in LISTED}
+    context["more"] = {name: max(0, len(context[name]) - LIST_LIMIT) for name in LISTED}
+    context["questions"] = _questions(context, actions, updates, history, last_met)
+    context["shown"]["questions"] = context["questions"][:LIST_LIMIT]
+    context["more"]["questions"] = max(0, len(context["questions"]) - LIST_LIMIT)
     context["summary"] = _summary(context)
     context["figures"] = figures_from(context)
     return context
 
 
-def _revised_dates(rows, compare_date, as_at) -> list[dict]:
+def _neighbours(meeting, as_at, meetings=None) -> tuple:
+    """(previous, next, last met) in ONE query of the board's meetings: the previous and next by position date,
+    as Meeting.objects.comparison_date and next_meeting choose them, and the last to have started by the end of
+    `as_at`, as the questions for the board read it."""
+    if meetings is None:
+        meetings = list(Meeting.objects.filter(board_id=meeting.board_id).with_position_date())
+    earlier = [m for m in meetings if m.position_date_db < as_at]
+    later = [m for m in meetings if m.position_date_db > as_at]
+    started = [m for m in meetings if m.start <= end_of_day(as_at)]
+    return (max(earlier, key=lambda m: (m.position_date_db, m.start), default=None),
+            min(later, key=lambda m: (m.position_date_db, m.start), default=None),
+            max(started, key=lambda m: m.start, default=None))
+
+
+def _history(plan_ids) -> list[dict]:
+    """The due-date history of the plans' actions, oldest first per action, in ONE query (the revised dates and
+    the questions for the board both read it)."""
+    return list(Action.history.filter(id__in=Action.objects.filter(theme__plan__in=plan_ids).values("pk"))
+                .order_by("id", "history_date", "history_id")
+                .values("id", "due_date", "history_date", "history_type", "history_change_reason"))
+
+
+def _due_dates(history) -> dict:
+    """{action pk: [(when, due date), ...]} as plans.questions.due_date_history gives it (a deleted earlier
+    action with the same id starts the list again)."""
+    found = defaultdict(list)
+    for record in history:
+        if record["history_type"] == "-":
+            found[record["id"]] = []
+            continue
+        found[record["id"]].append((record["history_date"], record["due_date"]))
+    return found
+
+
+def _revised_dates(rows, history, compare_date, as_at) -> list[dict]:
     """Actions whose due date moved between the two dates (with the reason kept in the history), and actions
     whose latest update forecasts a later date than the one in force (slippage, with what is being done)."""
     by_pk = {r["pk"]: r for r in rows}
-    history = (Action.history.filter(id__in=by_pk, history_date__lte=end_of_day(as_at))
-               .order_by("id", "history_date", "history_id").values("id", "due_date", "history_date",
-                                                                     "history_change_reason"))
+    cutoff = end_of_day(as_at)
     found, previous = {}, {}
     for record in history:
+        if record["id"] not in by_pk or record["history_date"] > cutoff:
+            continue
         earlier = previous.get(record["id"])
         if (earlier is not None and record["due_date"] != earlier["due_date"]
                 and record["history_date"] > end_of_day(compare_date)):
@@ -227,12 +319,21 @@ def _revised_dates(rows, compare_date, as_at) -> list[dict]:
 
 
 def _milestones(plan_ids, compare_date, as_at, horizon) -> dict:
-    """Milestones still to come that fall due before the next meeting, and those achieved or missed since the last."""
-    ours = Milestone.objects.for_plans(plan_ids).select_related("action__theme__plan", "theme__plan", "lead")
-    due = ours.due_between(as_at, horizon).order_by("due_date", "pk")
-    done = ours.outcome_between(compare_date, as_at).order_by("outcome_date", "pk")
-    return {"due": list(due), "done": [{"milestone": m, "outcome": m.get_outcome_display(), "date": m.outcome_date}
-                                       for m in done]}
+    """Milestones still to come that fall due before the next meeting, and those achieved or missed since the
+    last: ONE query for both, told apart by the same QuerySet methods' rules."""
+    ours = Milestone.objects.for_plans(plan_ids)
+    both = ((ours.due_between(as_at, horizon) | ours.outcome_between(compare_date, as_at))
+            .select_related("action__theme__plan", "theme__plan", "lead").distinct())
+    due, done = [], []
+    for m in both:
+        if not m.outcome and m.due_date and as_at < m.due_date <= horizon:
+            due.append(m)
+        if m.outcome and m.outcome_date and compare_date < m.outcome_date <= as_at:
+            done.append(m)
+    due.sort(key=lambda m: (m.due_date, m.pk))
+    done.sort(key=lambda m: (m.outcome_date, m.pk))
+    return {"due": due, "done": [{"milestone": m, "outcome": m.get_outcome_display(), "date": m.outcome_date}
+                                 for m in done]}
 
 
 def _shown(measure, value, status) -> str:
@@ -248,15 +349,13 @@ def _measures(ours, compare_date, as_at) -> dict:
     """Each measure's latest figure known by the position date against its latest known at the comparison date
     (Measure.objects.with_latest): a measure moved when that figure changed (a new period, or a correction).
     Its rating and direction of travel are the dashboards' (latest against the previous stored value)."""
-    measures = list(ours.with_latest(as_at).select_related("plan", "theme")
+    # The figure at the comparison date rides in the same query (with_latest_known).
+    measures = list(ours.with_latest(as_at).with_latest_known(compare_date, prefix="was_").select_related("plan", "theme")
                     .order_by("plan__start", "plan_id", "theme__order", "order", "pk"))
-    then = {row["pk"]: row for row in ours.with_latest(compare_date)
-            .values("pk", "latest_value", "latest_status", "latest_period_end")}
     moved = []
     for measure in measures:
-        was = then.get(measure.pk, {})
         now = (measure.latest_period_end, measure.latest_value, measure.latest_status)
-        before = (was.get("latest_period_end"), was.get("latest_value"), was.get("latest_status"))
+        before = (measure.was_period_end, measure.was_value, measure.was_status)
         if measure.latest_period_end is None or now == before:
             continue
         rating = MeasureRating(measure.measure_rag)
@@ -291,14 +390,20 @@ def _matters_arising(meeting, user=None, restricted: bool = False) -> list:
     return list(items.select_related("meeting", "owner"))
 
 
-def _questions(context, actions) -> list[dict]:
+def _questions(context, actions, updates, history, last_met) -> list[dict]:
     """The questions for the board: the dashboards' rules (plans.questions) for each plan, then what the report's
     own sections raise (Red with no recovery date, measures off target and worsening, impact not yet evident)."""
     questions = []
+    due_dates = _due_dates(history)
+    board_id = context["meeting"].board_id
     for p in context["plans"]:
         plan = p["plan"]
         mine = [a for a in actions if a.theme.plan_id == plan.pk]
-        for result in questions_for_board(plan, as_at=context["as_at"], actions=mine):
+        mine_pks = {a.pk for a in mine}
+        # The report's meetings are its own board's: a plan of another board reads that board's last meeting.
+        met = last_met if plan.board_id == board_id else False
+        for result in questions_for_board(plan, as_at=context["as_at"], actions=mine, history=due_dates, last_met=met,
+                                          updates=[u for u in updates if u.action_id in mine_pks]):
             if result.actions:
                 refs = ", ".join(a.reference for a in result.actions)
                 questions.append({"question": f"{result.title}: {_plural(len(result.actions), 'action')} in "

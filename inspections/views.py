@@ -2,24 +2,22 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from plans.models import Action, Measure, Plan
+from plans.models import Plan
 
 from .models import Inspection, Recommendation
-from .querysets import ROUTE_LABELS, linked_actions, measures_by_recommendation
+from .querysets import ROUTE_LABELS, tracker_rollup
 
 
 def tracker(request, slug):
-    """Queries: inspection (with its summary), recommendations (finding, roll-up), linked actions by each of the
-    three routes, measures, the plans that name the inspection, and its findings."""
+    """Queries: inspection (with its summary), recommendations (finding, impact evidence), linked actions by each
+    of the three routes, measures (the roll-up is counted from those rows), the plans that name the inspection,
+    and its findings."""
     user = request.user
     inspection = get_object_or_404(Inspection.objects.visible_to(user).with_tracker_summary(user), slug=slug)
-    recommendations = list(Recommendation.objects.visible_to(user).filter(inspection=inspection)
-                           .select_related("finding").with_rollup(user=user).order_by("order", "code"))
-    links = linked_actions(recommendations, actions=Action.objects.visible_to(user))
-    measures = measures_by_recommendation(recommendations, measures=Measure.objects.visible_to(user))
+    recommendations = tracker_rollup(Recommendation.objects.visible_to(user).filter(inspection=inspection)
+                                     .select_related("finding").order_by("order", "code"), user=user)
     for recommendation in recommendations:
-        recommendation.links = [(action, [ROUTE_LABELS[r] for r in routes]) for action, routes in links[recommendation.pk]]
-        recommendation.measure_list = measures[recommendation.pk]
+        recommendation.links = [(action, [ROUTE_LABELS[r] for r in routes]) for action, routes in recommendation.links]
     plans = list(Plan.objects.visible_to(user).filter(inspections=inspection).order_by("start", "pk"))
     findings = list(inspection.findings.order_by("number"))
     return render(request, "inspections/tracker.html", {

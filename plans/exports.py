@@ -16,7 +16,6 @@ import re
 from django.db.models import Prefetch, QuerySet, Subquery
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from governance.restricted import label as restricted_label
 from inspections.models import Recommendation
@@ -25,6 +24,7 @@ from .imports import COLUMNS, FORMULA_STARTS
 from .models import Action, Milestone, Objective, Plan, Theme
 from .querysets import latest_updates
 from .rag import RAG
+from .spreadsheets import bold_header, describe, filter_on_header
 
 FORMATS = ("xlsx", "csv", "json")
 CONTENT_TYPES = {
@@ -57,7 +57,7 @@ def export_plan(plan: Plan, fmt: str) -> bytes:
     if fmt == "json":
         return _json(plan, themes)
     rows = list(_rows(plan, themes))
-    return _xlsx(rows, restricted_label(plan)) if fmt == "xlsx" else _csv(rows)
+    return _xlsx(rows, restricted_label(plan), title=plan.title) if fmt == "xlsx" else _csv(rows)
 
 
 def _themes(plan: Plan) -> QuerySet[Theme]:
@@ -147,16 +147,15 @@ def _csv(rows: list[list]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _xlsx(rows: list[list], restricted: str = "") -> bytes:
+def _xlsx(rows: list[list], restricted: str = "", *, title: str) -> bytes:
     """The import layout on the first sheet; a restricted plan's label on a second sheet (the import reads only
     the first, and row 1 must stay the header)."""
     workbook = Workbook()
+    describe(workbook, title=title)
     sheet = workbook.active
     sheet.title = "Plan"
     sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
+    bold_header(sheet)
     due_column = COLUMNS.index("due_date")
     for row in rows:
         sheet.append(
@@ -164,6 +163,7 @@ def _xlsx(rows: list[list], restricted: str = "") -> bytes:
         )
         if row[due_column]:
             sheet.cell(row=sheet.max_row, column=due_column + 1).number_format = "yyyy-mm-dd"
+    filter_on_header(sheet, columns=len(COLUMNS), rows=sheet.max_row)
     if restricted:
         workbook.create_sheet("Not for publication").append([restricted])
         workbook.properties.keywords = restricted

@@ -8,6 +8,7 @@ the two can never disagree; the month-by-month mix folds one query of the plan's
 The dashboard and the highlight report both read `plan_position(...)`, so they always say the same thing.
 """
 
+import bisect
 import calendar
 import datetime
 from collections import defaultdict
@@ -241,11 +242,17 @@ def movement_counts(rows: list[MovementRow]) -> list[tuple[Movement, int]]:
 def plan_updates(plan, *, as_at: datetime.date) -> list:
     """ONE query: every progress update of the plan's actions up to the end of `as_at`, oldest first per
     action (the rows the questions for the board and the monthly mix fold over)."""
+    return plans_updates([plan], as_at=as_at)
+
+
+def plans_updates(plans, *, as_at: datetime.date, extra: tuple = ()) -> list:
+    """plan_updates over several plans (plans or pks) in ONE query; `extra` names more fields to read (the
+    highlight report also shows the rating update's evidence and revised date)."""
     return list(
-        ProgressUpdate.objects.filter(action__theme__plan=plan, created_at__lte=end_of_day(as_at))
+        ProgressUpdate.objects.filter(action__theme__plan__in=plans, created_at__lte=end_of_day(as_at))
         .order_by("action_id", "created_at", "pk")
         .values_list("pk", "action_id", "created_at", "rag", "narrative", "mitigation", "author__person__name",
-                     "author__username", named=True)
+                     "author__username", *extra, named=True)
     )
 
 
@@ -317,20 +324,55 @@ def rag_mix_by_month(plan, *, as_at: datetime.date, actions, updates) -> list[Mo
         return []
     days = month_points(start, end)
     cutoffs = [end_of_day(day) for day in days]
+    n = len(days)
     by_action = defaultdict(list)
     for update in updates:
         by_action[update.action_id].append(update)
-    points = [MonthPoint(day=day, plan=dict.fromkeys(RAG, 0), themes={}) for day in days]
+    # Each action holds one rating over a run of points: add +1/-1 at the run's ends (a difference array per
+    # theme and rating), then sum along the points. Work grows with updates and points, not their product.
+    diffs = {}  # theme pk -> {RAG: [n + 1 steps]}, in the order themes first count
+    joined = {}  # theme pk -> the first point it counts at
     for action in actions:
-        mine, seen, rating = by_action.get(action.pk, []), 0, RAG.NOT_RATED
-        for point, cutoff in zip(points, cutoffs, strict=True):
-            while seen < len(mine) and mine[seen].created_at <= cutoff:
-                rating = RAG(mine[seen].rag)
-                seen += 1
-            if action.added_on > point.day:
+        first = bisect.bisect_left(days, action.added_on)  # the first month end on or after it joined
+        if first >= n:
+            continue
+        steps = diffs.get(action.theme_id)
+        if steps is None:
+            steps = diffs[action.theme_id] = {rag: [0] * (n + 1) for rag in RAG}
+        joined[action.theme_id] = min(joined.get(action.theme_id, n), first)
+        rating, since = RAG.NOT_RATED, first
+        for update in by_action.get(action.pk, ()):  # oldest first
+            takes_effect = max(bisect.bisect_left(cutoffs, update.created_at), first)
+            if takes_effect >= n:
+                break
+            if takes_effect > since:
+                steps[rating][since] += 1
+                steps[rating][takes_effect] -= 1
+            rating, since = RAG(update.rag), takes_effect
+        steps[rating][since] += 1
+        steps[rating][n] -= 1
+    themes = {}
+    for theme_pk, steps in diffs.items():
+        running = {}
+        for rag, deltas in steps.items():
+            total, run = 0, []
+            for delta in deltas[:n]:
+                total += delta
+                run.append(total)
+            running[rag] = run
+        themes[theme_pk] = running
+    points = []
+    for i, day in enumerate(days):
+        plan_counts = dict.fromkeys(RAG, 0)
+        theme_counts = {}
+        for theme_pk, running in themes.items():
+            if joined[theme_pk] > i:
                 continue
-            point.plan[rating] += 1
-            point.themes.setdefault(action.theme_id, dict.fromkeys(RAG, 0))[rating] += 1
+            counts = {rag: running[rag][i] for rag in RAG}
+            theme_counts[theme_pk] = counts
+            for rag, count in counts.items():
+                plan_counts[rag] += count
+        points.append(MonthPoint(day=day, plan=plan_counts, themes=theme_counts))
     return points
 
 

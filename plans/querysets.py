@@ -105,6 +105,12 @@ class ActionQuerySet(VisibleToMixin, models.QuerySet):
             last_updated=Subquery(updates.values("created_at")[:1]),
         )
 
+    def with_rag_then(self, day: datetime.date, name: str):
+        """Annotate `name`: the rating at the end of `day`, as with_current_rag reads it, so that one query carries
+        the rating at two dates (the highlight report's position and its comparison)."""
+        return self.annotate(**{name: Coalesce(Subquery(latest_updates(day).values("rag")[:1]),
+                                               Value(RAG.NOT_RATED.value))})
+
     def in_plan_at(self, day: datetime.date):
         """Actions that had joined their plan by the end of `day` (Action.added_on)."""
         return self.filter(added_on__lte=day)
@@ -340,6 +346,15 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
         direction, direction_parts = _direction_sql()
         return (self.annotate(**latest, **previous).alias(**rag_parts, **direction_parts)
                 .annotate(measure_rag=rag, direction=direction))
+
+    def with_latest_known(self, as_at: datetime.date, prefix: str):
+        """Annotate `<prefix>value`, `<prefix>status` and `<prefix>period_end`: the latest value known at the end of
+        London day `as_at`, as with_latest reads it, so one query can carry the figure at two dates."""
+        from .models import MeasureValue
+
+        values = MeasureValue.objects.filter(measure=OuterRef("pk")).known_at(as_at).order_by("-period_end")
+        return self.annotate(**{f"{prefix}{name}": Subquery(values.values(name)[:1])
+                                for name in ("value", "status", "period_end")})
 
     def rag_mix(self, *, by: str = "theme", as_at: datetime.date | None = None):
         """Measures counted by their rating, one row per `by` (a field such as "theme" or "plan"), in one query:

@@ -216,7 +216,8 @@ def due_date_history(actions) -> dict:
     return found
 
 
-def questions_for_board(plan, *, as_at: datetime.date, actions=None, updates=None) -> list[QuestionResult]:
+def questions_for_board(plan, *, as_at: datetime.date, actions=None, updates=None, history=None,
+                        last_met=False) -> list[QuestionResult]:
     """Every rule run over every action in the plan at `as_at`, in RULES order, with the actions each finds
     (rules that find nothing are included, with no actions, so a page can say so). Queries: the action
     history and the board's last meeting, plus the actions and the updates unless passed in."""
@@ -228,11 +229,15 @@ def questions_for_board(plan, *, as_at: datetime.date, actions=None, updates=Non
     by_action = defaultdict(list)
     for update in updates:
         by_action[update.action_id].append(update)
-    history = due_date_history(actions)
-    last_met = None
-    if plan.board_id:
-        last_met = (Meeting.objects.filter(board_id=plan.board_id, start__lte=end_of_day(as_at))
-                    .order_by("-start").first())
+    # A caller covering several plans (the highlight report) passes the history and the board's last meeting
+    # (last_met None: none), read once for all of them.
+    if history is None:
+        history = due_date_history(actions)
+    if last_met is False:
+        last_met = None
+        if plan.board_id:
+            last_met = (Meeting.objects.filter(board_id=plan.board_id, start__lte=end_of_day(as_at))
+                        .order_by("-start").first())
     records = [ActionRecord(action=action, as_at=as_at, updates=by_action.get(action.pk, []),
                             due_dates=history.get(action.pk, []), board_last_met=last_met,
                             plan_is_history=plan.is_history) for action in actions]

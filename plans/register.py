@@ -13,7 +13,6 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from governance.restricted import label as restricted_label
 
@@ -21,6 +20,7 @@ from .exports import formula_safe
 from .models import Action
 from .querysets import latest_updates
 from .rag import RAG
+from .spreadsheets import HEADER_FONT, describe, filter_on_header
 
 COLUMNS = ["Plan", "Theme", "Action", "Activity", "Lead", "Lead name", "Due date", "RAG", "Last updated", "Overdue",
            "Due soon", "Needs update", "Codes", "Latest progress update"]
@@ -110,14 +110,16 @@ def csv_stream(table_rows: Iterable[list]) -> Iterator[bytes]:
 def xlsx_bytes(table_rows: Iterable[list], out) -> None:
     """Write the rows to `out` as an .xlsx workbook in openpyxl's write-only mode (rows are not kept)."""
     workbook = Workbook(write_only=True)
+    describe(workbook, title=f"Action register, {timezone.localdate():%-d %B %Y}")
     sheet = workbook.create_sheet("Register")
     sheet.freeze_panes = "A2"
     header = []
     for title in COLUMNS:
         cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
+        cell.font = HEADER_FONT
         header.append(cell)
     sheet.append(header)
+    written = 1
     for row in table_rows:
         cells = []
         for value in row:
@@ -128,4 +130,6 @@ def xlsx_bytes(table_rows: Iterable[list], out) -> None:
                 cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", _text(value)))
             cells.append(cell)
         sheet.append(cells)
+        written += 1
+    filter_on_header(sheet, columns=len(COLUMNS), rows=written)  # write-only: set once the last row is out
     workbook.save(out)

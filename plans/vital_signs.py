@@ -17,7 +17,6 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from governance.restricted import label as restricted_label
 from ui.charts import sparkline
@@ -25,6 +24,7 @@ from ui.charts import sparkline
 from .exports import formula_safe
 from .measures import QUALITATIVE_ORDER, Direction, MeasureRating, direction_of, format_value, rating_of, unit_label
 from .models import Measure, MeasureValue, Plan, Theme
+from .spreadsheets import bold_header, describe, filter_on_header
 
 SPARK_PERIODS = 8
 
@@ -195,18 +195,18 @@ def download(report: Report, fmt: str) -> bytes:
                              for v in row])
         return out.getvalue().encode("utf-8-sig")
     book = Workbook()
+    describe(book, title=f"Vital Signs: {report.plan.title}, as at {report.as_at:%-d %B %Y}")
     sheet = book.active
     sheet.title = "Vital Signs"
     sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
+    bold_header(sheet)
     for row in rows:
         sheet.append([v if v is None or isinstance(v, datetime.date) else _number(v) if isinstance(v, Decimal)
                       else ILLEGAL_CHARACTERS_RE.sub("", formula_safe(str(v))) for v in row])
         for index, value in enumerate(row, start=1):
             if isinstance(value, datetime.date):
                 sheet.cell(row=sheet.max_row, column=index).number_format = "yyyy-mm-dd"
+    filter_on_header(sheet, columns=len(COLUMNS), rows=sheet.max_row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -172,6 +172,10 @@ REGISTRY: dict[str, list[Case]] = {
     # Lists: everyone signed in; what they list is test_lists_show_none_of_another_organisations_objects.
     "home": cases(Case("", expect=page())),
     "session_keep_alive": cases(Case("", expect={"GET": everyone(405), "POST": everyone(204)})),  # POST only
+    # The public pages (the accessibility statement and the privacy notice): open to everyone, GET only.
+    "accessibility": cases(Case("", anonymous={"GET": 200, "POST": 405},
+                                expect={"GET": everyone(200), "POST": everyone(405)})),
+    "privacy": cases(Case("", anonymous={"GET": 200, "POST": 405}, expect={"GET": everyone(200), "POST": everyone(405)})),
     "plans:my_actions": cases(Case("", expect=page())),
     "plans:register": cases(Case("", expect=page())),
     "plans:register_csv": cases(Case("", expect=page())),

@@ -12,8 +12,8 @@ The core (`element`, `svg_document`, `Scale`, `format_number`) is shared: dashbo
 import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from html import escape as _escape  # what django.utils.html.escape does, without its lazy wrapper (hot here)
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 _ids = itertools.count(1)
@@ -34,11 +34,11 @@ def element(tag: str, attrs: dict | None = None, *children: str) -> SafeString:
         name = name.rstrip("_").replace("_", "-")  # class_ -> class, text_anchor -> text-anchor
         if name == "style":
             raise ValueError("Inline style attributes are not allowed: use presentation attributes or a class")
-        parts.append(f'{name}="{escape(value)}"')
+        parts.append(f'{name}="{_escape(str(value))}"')
     opening = " ".join(parts)
     if not children:
         return mark_safe(f"<{opening}/>")
-    body = "".join(str(child) if isinstance(child, SafeString) else escape(child) for child in children)
+    body = "".join(str(child) if isinstance(child, SafeString) else _escape(str(child)) for child in children)
     return mark_safe(f"<{opening}>{body}</{tag}>")
 
 
@@ -48,15 +48,16 @@ def text(x: float, y: float, content: str, **attrs) -> SafeString:
 
 
 def svg_document(*, title: str, desc: str, width: int, height: int, children: Iterable[str],
-                 css_class: str = "app-chart", chart_id: str | None = None) -> SafeString:
-    """The accessible outer `<svg role="img">`: named by its title and described by its desc."""
+                 css_class: str = "app-chart", chart_id: str | None = None, details: str | None = None) -> SafeString:
+    """The accessible outer `<svg role="img">`: named by its title and described by its desc. `details` is the id
+    of the table elsewhere on the page that holds the chart's figures (aria-details), when it is not beside it."""
     chart_id = chart_id or new_id()
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     return element(
         "svg",
         {"xmlns": "http://www.w3.org/2000/svg", "id": chart_id, "class": css_class, "role": "img",
          "width": width, "height": height, "viewBox": f"0 0 {width} {height}",
-         "aria-labelledby": f"{title_id} {desc_id}", "focusable": "false"},
+         "aria-labelledby": f"{title_id} {desc_id}", "aria-details": details, "focusable": "false"},
         element("title", {"id": title_id}, title),
         element("desc", {"id": desc_id}, desc),
         *children,
@@ -291,7 +292,7 @@ def legend_height(segments: Sequence[Segment], width: int, *, counts: bool) -> i
 
 
 def stacked_bar(segments: Sequence[Segment], *, title: str, desc: str, width: int = 640,
-                bar_height: int = 36, min_segment: int = 32) -> SafeString:
+                bar_height: int = 36, min_segment: int = 32, details: str | None = None) -> SafeString:
     """A horizontal bar split into segments in the order given, the count written on each one, and a legend
     of words and counts below. Every segment with a count is at least `min_segment` wide so its number fits;
     the rest of the width is shared in proportion. Empty segments are left out of the bar, not the legend."""
@@ -314,7 +315,7 @@ def stacked_bar(segments: Sequence[Segment], *, title: str, desc: str, width: in
     children.extend(_legend(chart_id, segments, bar_height + 10, width, counts=True))
     height = bar_height + 10 + legend_height(segments, width, counts=True)
     return svg_document(title=title, desc=desc, width=width, height=height, children=children,
-                        css_class="app-chart app-chart--stacked-bar", chart_id=chart_id)
+                        css_class="app-chart app-chart--stacked-bar", chart_id=chart_id, details=details)
 
 
 def stacked_columns(columns: Sequence[tuple[str, Sequence[Segment]]], *, title: str, desc: str,

@@ -30,6 +30,9 @@ class GovukFormMixin:
                 continue  # its boxes carry their own classes
             css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "govuk-input")
             widget.attrs["class"] = " ".join(filter(None, [widget.attrs.get("class"), css]))
+            # Django's auth forms autofocus their first field, which puts a keyboard or screen reader user
+            # past the skip link and the page's heading and introduction: GOV.UK advises against it.
+            widget.attrs.pop("autofocus", None)
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-hint"
 

@@ -1,6 +1,6 @@
 """The highlight report of a meeting: the live page, and the same context as a PDF and a Word file."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -18,6 +18,16 @@ def get_meeting(request, pk) -> Meeting:
     return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("board"), pk=pk)
 
 
+def get_meeting_with_board_meetings(request, pk) -> tuple[Meeting, list[Meeting]]:
+    """A meeting the user may see and all its board's meetings (the report's previous and next), in ONE query."""
+    visible = Meeting.objects.visible_to(request.user).filter(pk=pk).values("board_id")
+    meetings = list(Meeting.objects.filter(board_id__in=visible).with_position_date().select_related("board"))
+    meeting = next((m for m in meetings if m.pk == pk), None)
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting, meetings
+
+
 def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -31,8 +41,8 @@ def filename_for(meeting, extension: str, version: int | None = None) -> str:
 
 def report(request, pk):
     """The live report, the packs issued for it and, against the current pack, what has changed since."""
-    meeting = get_meeting(request, pk)
-    context = live_context(meeting, request.user)
+    meeting, board_meetings = get_meeting_with_board_meetings(request, pk)
+    context = live_context(meeting, request.user, board_meetings)
     packs = list(BoardPack.objects.visible_to(request.user).filter(meeting=meeting).select_related("issued_by__person")
                  .defer("pdf", "docx").order_by("-version"))
     for pack in packs:
@@ -49,14 +59,14 @@ def report(request, pk):
 
 
 def report_pdf(request, pk):
-    meeting = get_meeting(request, pk)
-    response = download(render_pdf(live_context(meeting, request.user)), PDF, filename_for(meeting, "pdf"))
+    meeting, board_meetings = get_meeting_with_board_meetings(request, pk)
+    response = download(render_pdf(live_context(meeting, request.user, board_meetings)), PDF, filename_for(meeting, "pdf"))
     audit.record("exported", obj=meeting, detail="Highlight report (live) as PDF", request=request)
     return response
 
 
 def report_docx(request, pk):
-    meeting = get_meeting(request, pk)
-    response = download(render_docx(live_context(meeting, request.user)), DOCX, filename_for(meeting, "docx"))
+    meeting, board_meetings = get_meeting_with_board_meetings(request, pk)
+    response = download(render_docx(live_context(meeting, request.user, board_meetings)), DOCX, filename_for(meeting, "docx"))
     audit.record("exported", obj=meeting, detail="Highlight report (live) as Word", request=request)
     return response

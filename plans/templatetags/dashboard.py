@@ -1,7 +1,13 @@
 """Dashboard pieces for templates: RAG charts (ui.charts), movement words, measure-rating tags."""
 
+import unicodedata
+
 from django import template
-from django.utils.html import format_html
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import stringfilter
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from plans.positions import MOVEMENT_ARROWS, Movement
 from plans.rag import RAG, SEVERITY, TAG_CLASSES
@@ -23,13 +29,14 @@ def _describe(counts: dict) -> str:
 
 
 @register.simple_tag
-def rag_bar(tally, title: str, subject=None):
+def rag_bar(tally, title: str, subject=None, details=None):
     """A Tally (plans.positions) as the stacked RAG bar, worst first, the count written on each segment.
-    `subject` (a theme) is named in the title so that each chart on the page has its own name."""
+    `subject` (a theme) is named in the title so that each chart on the page has its own name; `details` is the
+    id of the table holding the same figures when it is not beside the chart."""
     title = f"{title}: {subject}" if subject else title
     total = tally.total
     desc = f"{total} action{'s' if total != 1 else ''}. {_describe(tally.counts)}."
-    return charts.stacked_bar(rag_segments(tally.counts), title=title, desc=desc)
+    return charts.stacked_bar(rag_segments(tally.counts), title=title, desc=desc, details=details)
 
 
 def _theme_counts(point, theme):
@@ -55,6 +62,33 @@ def rag_months(points, title: str, theme=None):
 def month_rows(points, theme=None):
     """[(point, [(rating, count), ...]), ...] for the data table beside a monthly chart, worst first."""
     return [(point, [(rag, _theme_counts(point, theme).get(rag, 0)) for rag in SEVERITY]) for point in points]
+
+
+@register.simple_tag
+def month_table_rows(points, theme=None):
+    """The body rows of includes/month_table.html (month, then the counts worst first), built here rather than by
+    a template loop: the dashboard prints thirteen such tables of up to sixty months, and the loop was a large
+    share of its time. The markup is what the loop printed, whitespace included. Counts are whole numbers
+    printed plainly (USE_THOUSAND_SEPARATOR is off, so the template printed them the same way)."""
+    rows = month_rows(points, theme)
+    html = []
+    for i, (point, counts) in enumerate(rows):
+        last = f" (to {date_filter(point.day, 'j M')})" if i == len(rows) - 1 else ""
+        cells = "".join(f'<td class="govuk-table__cell govuk-table__cell--numeric">{int(count)}</td>'
+                        for _rating, count in counts)
+        html.append(f'\n    <tr class="govuk-table__row">\n      <th scope="row" class="govuk-table__header">'
+                    f'{escape(point.label)}{escape(last)}</th>\n      {cells}\n    </tr>\n  ')
+    return mark_safe("".join(html))  # every value above is escaped or a number
+
+
+@register.filter(is_safe=True)
+@stringfilter
+def short_text(value, length):
+    """What `truncatechars` prints, without building a Truncator for text that already fits (the dashboard's
+    questions list hundreds of activities): Truncator returns such text NFC-normalised and otherwise unchanged."""
+    length = int(length)
+    text = unicodedata.normalize("NFC", value)
+    return text if length > 0 and len(text) <= length else Truncator(value).chars(length)
 
 
 @register.simple_tag

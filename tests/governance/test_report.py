@@ -191,3 +191,25 @@ def test_the_report_page_runs_a_fixed_number_of_queries(client, world):
     # Growing the data only adds differences from the issued pack: naming the changed milestones and log items
     # costs one query per kind, never one per row.
     assert counts[0] <= counts[1] <= counts[0] + 2, counts
+
+
+def test_a_long_list_shows_its_first_rows_and_says_how_many_more(client, world):
+    from governance.report import LIST_LIMIT
+
+    _grow(world, LIST_LIMIT + 2)
+    report = build_report(world.meeting)
+    red = report["red"]
+    assert len(red) > LIST_LIMIT
+    assert report["shown"]["red"] == red[:LIST_LIMIT]
+    assert report["more"]["red"] == len(red) - LIST_LIMIT
+    # The figures a pack stores and the summary still cover every row.
+    assert {str(r["pk"]) for r in red} <= set(report["figures"]["actions"])
+    assert f"{len(report['moved_to_red'])} actions moved to Red since 12 June 2024." in report["summary"]
+    line = f"Listed: the first {LIST_LIMIT} of {len(red)}, in plan order."
+    client.force_login(world.member.user)
+    html = client.get(reverse("governance:report", args=[world.meeting.pk])).content.decode()
+    red_table = html[html.index("Actions rated Red as at"):html.index("Overdue actions")]
+    assert red_table.count('<tr class="govuk-table__row">') == LIST_LIMIT + 1  # the header row too
+    assert line in red_table
+    word = docx.Document(io.BytesIO(client.get(reverse("governance:report_docx", args=[world.meeting.pk])).content))
+    assert line + " The action register lists every action." in [p.text for p in word.paragraphs]

@@ -112,3 +112,10 @@ def test_ticks_are_round_and_cover_the_range():
     ticks = charts.nice_ticks(43.2, 57.9)
     assert ticks[0] <= 43.2 and ticks[-1] >= 57.9
     assert charts.nice_ticks(5, 5)[0] < 5 < charts.nice_ticks(5, 5)[-1]
+
+
+def test_a_chart_whose_figures_are_in_a_table_elsewhere_points_to_it_with_aria_details():
+    segments = [charts.Segment("Red", 2, "govuk-tag--red", "diagonal"), charts.Segment("Green", 1, "", "horizontal")]
+    root = parse(charts.stacked_bar(segments, title="t", desc="d", details="themes-table"))
+    assert root.get("aria-details") == "themes-table" and root.get("role") == "img"
+    assert parse(charts.stacked_bar(segments, title="t", desc="d")).get("aria-details") is None
