@@ -120,6 +120,7 @@ def test_every_admin_page_an_organisation_admin_reaches_and_a_superusers_sample_
                                                                                           monkeypatch):
     started = time.monotonic()
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    f.restore_roles()  # an earlier live-server test's flush emptied the role groups
     call_command("loaddata", *FIXTURES, verbosity=0)
     with override_settings(DEBUG=True):  # seed_demo refuses to run otherwise: it makes known passwords
         call_command("seed_demo", stdout=io.StringIO())

@@ -18,6 +18,7 @@ from django.test import override_settings
 from plans.models import Action
 from tests.browser.crawling import CrawlResult, check_page, crawl
 from tests.conftest import FIXTURES
+from tests.factories import restore_roles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +51,7 @@ def sign_in(page, base, username):
 def test_every_page_each_role_reaches_passes_axe_reflows_and_has_its_own_title(live_server, browser, monkeypatch):
     started = time.monotonic()
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    restore_roles()  # an earlier live-server test's flush emptied the role groups
     call_command("loaddata", *FIXTURES, verbosity=0)
     with override_settings(DEBUG=True):  # seed_demo refuses to run otherwise: it makes known passwords
         call_command("seed_demo", stdout=io.StringIO())

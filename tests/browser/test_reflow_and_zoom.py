@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from plans.rag import RAG
 from tests.conftest import FIXTURES
+from tests.factories import restore_roles
 
 pytestmark = [pytest.mark.browser]
 
@@ -221,6 +222,7 @@ def measured(django_db_setup, django_db_blocker, live_server, browser):
         old.unlink()  # a page dropped from the list must not leave a stale picture behind
     with django_db_blocker.unblock(), override_settings(DEBUG=True), \
             mock.patch.dict(os.environ, {"DEMO_PASSWORD": PASSWORD}):
+        restore_roles()  # an earlier live-server test's flush emptied the role groups
         call_command("loaddata", *FIXTURES, verbosity=0)
         call_command("seed_demo", stdout=io.StringIO())
         world = _world()
