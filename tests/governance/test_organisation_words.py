@@ -62,7 +62,7 @@ def test_the_header_and_footer_name_the_users_own_organisation_and_never_another
     page = client.get(reverse("home")).content.decode()
     mine, theirs = councils[key].name, councils[other_key].name
     assert text(header(page)) == mine
-    assert text(footer(page)) == f"Support links {settings.SERVICE_NAME}. Run by {mine} and its partners."
+    assert text(footer(page)) == f"Support links Accessibility statement Privacy notice {settings.SERVICE_NAME}. Run by {mine} and its partners."
     assert escape(theirs) not in page
     assert "Bradford" not in page
 
@@ -70,7 +70,7 @@ def test_the_header_and_footer_name_the_users_own_organisation_and_never_another
 def test_signed_out_the_header_and_footer_name_the_service_and_no_council(client, councils):
     page = client.get(reverse("login")).content.decode()
     assert text(header(page)) == settings.SERVICE_NAME
-    assert text(footer(page)) == f"Support links {settings.SERVICE_NAME}."
+    assert text(footer(page)) == f"Support links Accessibility statement Privacy notice {settings.SERVICE_NAME}."
     for name in (councils["home"].name, councils["other"].name, "Council", "Bradford"):
         assert name not in page
 
@@ -79,7 +79,7 @@ def test_a_superuser_with_no_person_sees_the_service_name_only(client, councils)
     client.force_login(f.StaffUserFactory(username="root"))
     page = client.get(reverse("home")).content.decode()
     assert text(header(page)) == settings.SERVICE_NAME
-    assert text(footer(page)) == f"Support links {settings.SERVICE_NAME}."
+    assert text(footer(page)) == f"Support links Accessibility statement Privacy notice {settings.SERVICE_NAME}."
     assert "Council" not in header(page) + footer(page)
 
 
