@@ -62,7 +62,8 @@ def test_the_header_and_footer_name_the_users_own_organisation_and_never_another
     page = client.get(reverse("home")).content.decode()
     mine, theirs = councils[key].name, councils[other_key].name
     assert text(header(page)) == mine
-    assert text(footer(page)) == f"Support links Accessibility statement Privacy notice {settings.SERVICE_NAME}. Run by {mine} and its partners."
+    assert text(footer(page)) == (f"Support links Accessibility statement Privacy notice {settings.SERVICE_NAME}. "
+                                  f"Run by {mine} and its partners.")
     assert escape(theirs) not in page
     assert "Bradford" not in page
 
