@@ -22,6 +22,7 @@ from governance.models import Attendance, BoardPack, LogItem
 from plans.models import Action, MeasureValue, Milestone, Plan, ProgressUpdate
 from plans.services import record_progress
 from tests import factories as f
+from tests.browser.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,7 +91,7 @@ def assert_focus_visible(page):
 
 def wait_for_error_summary_focus(page):
     """GOV.UK Frontend's error summary moves focus to itself once its module has started."""
-    page.wait_for_function("document.activeElement && document.activeElement.matches('.govuk-error-summary')")
+    wait_until(page, "document.activeElement && document.activeElement.matches('.govuk-error-summary')")
 
 
 # Officer --------------------------------------------------------------------------------------------------------
@@ -211,7 +212,7 @@ def test_officer_updates_an_action_with_the_keyboard_alone(live_server, browser,
     style = assert_focus_visible(page)
     assert (style["text"], style["href"]) == ("Skip to main content", "#main-content")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement.id === 'main-content'")
+    wait_until(page, "document.activeElement.id === 'main-content'")
 
     tab_until(page, lambda s: s["id"] == "id_username")
     page.keyboard.type("jenny")
@@ -251,7 +252,7 @@ def test_officer_updates_an_action_with_the_keyboard_alone(live_server, browser,
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Describe the progress made"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement.id === 'id_narrative'")
+    wait_until(page, "document.activeElement.id === 'id_narrative'")
     assert_focus_visible(page)
     page.keyboard.type("Two agency workers started on Monday.")
     tab_until(page, lambda s: s["id"] == "id_mitigation")

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.rag import RAG
+from tests.browser.waiting import wait_until
 from tests.conftest import FIXTURES
 from tests.factories import restore_roles
 
@@ -198,7 +199,7 @@ def _visit(browser, base, role, pages, results):
         entry = results[(role, name)] = {"path": path, "status": response.status, "title": page.title(), "views": {}}
         for view, (width, height) in VIEWPORTS.items():
             page.set_viewport_size({"width": width, "height": height})
-            page.wait_for_function(f"window.innerWidth === {width}")
+            wait_until(page, f"window.innerWidth === {width}")
             entry["views"][view] = page.evaluate(PROBE)
             if view in SCREENSHOT_VIEWPORTS:
                 shot = SCREENSHOTS / f"{role}-{name}-{width}.png"

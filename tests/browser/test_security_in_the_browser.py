@@ -5,6 +5,7 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from tests import factories as f
+from tests.browser.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +78,7 @@ def test_our_pages_and_govuk_frontend_run_under_the_policy(live_server, watched)
     # js-enabled.js ran before anything was drawn, and GOV.UK Frontend started (the module file by nonce).
     assert "js-enabled" in page.locator("body").get_attribute("class")
     assert "govuk-frontend-supported" in page.locator("body").get_attribute("class")
-    page.wait_for_function("document.querySelector('[data-module=govuk-service-navigation]')"
+    wait_until(page, "document.querySelector('[data-module=govuk-service-navigation]')"
                            ".hasAttribute('data-govuk-service-navigation-init')")
     assert_nothing_refused(page)
 
@@ -88,7 +89,7 @@ def test_our_pages_and_govuk_frontend_run_under_the_policy(live_server, watched)
       document.body.append(script);
       document.body.insertAdjacentHTML("beforeend", '<p id="styled" style="color: rgb(255, 0, 0)">x</p>');
     }""")
-    page.wait_for_function("window.cspViolations.length >= 2")
+    wait_until(page, "window.cspViolations.length >= 2")
     assert page.evaluate("window.injected") is None
     assert page.evaluate("getComputedStyle(document.getElementById('styled')).color") != "rgb(255, 0, 0)"
     assert {v.split()[0] for v in page.evaluate("window.cspViolations")} == {"script-src-elem", "style-src-attr"}
