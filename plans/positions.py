@@ -27,6 +27,9 @@ from .rag import RAG, SEVERITY
 
 # How many of the latest changes the position lists (the page links to each action for the rest).
 RECENT_CHANGES = 20
+# A question for the board names this many of its actions on the dashboard until asked for all of them: a plan
+# of hundreds of actions can find hundreds, and the count and the first few are what the board reads.
+QUESTION_LIST_LIMIT = 25
 
 
 # Dates ------------------------------------------------------------------------------------------------
@@ -376,6 +379,16 @@ def rag_mix_by_month(plan, *, as_at: datetime.date, actions, updates) -> list[Mo
     return points
 
 
+
+def theme_months(theme, *, as_at: datetime.date, actions) -> list[MonthPoint]:
+    """One theme's mix month by month up to `as_at` (rag_mix_by_month over its `actions` alone, the rows its page
+    has read already), for its own page: one query, of the updates. The dashboard draws the plan's chart only;
+    each theme's is here, a link away."""
+    actions = [action for action in actions if action.added_on <= as_at]
+    updates = (ProgressUpdate.objects.filter(action__theme=theme, created_at__lte=end_of_day(as_at))
+               .order_by("action_id", "created_at", "pk").values_list("action_id", "created_at", "rag", named=True))
+    return rag_mix_by_month(theme.plan, as_at=as_at, actions=actions, updates=updates)
+
 # Measures --------------------------------------------------------------------------------------------
 
 def measure_mixes(plan, *, as_at: datetime.date, user=None) -> dict:
@@ -427,6 +440,13 @@ class PlanPosition:
     def questions_found(self) -> list:
         """The questions for the board that found at least one action."""
         return [question for question in self.questions if question.actions]
+
+    def questions_listed(self, expand: str = "", limit: int = QUESTION_LIST_LIMIT) -> list:
+        """(question, the actions to name, how many more) for each question found: the first `limit` actions in
+        plan order, or all of them for the question whose rule is `expand`."""
+        return [(question, question.actions if question.rule == expand else question.actions[:limit],
+                 0 if question.rule == expand else max(0, len(question.actions) - limit))
+                for question in self.questions_found]
 
     @property
     def questions_clear(self) -> list:

@@ -20,7 +20,8 @@ def _get_plan(request, slug):
 
 def dashboard(request, slug):
     """?as_at=YYYY-MM-DD&compare=YYYY-MM-DD (both optional). The date boxes redirect to that canonical URL;
-    dates that cannot be used get an error summary and a 400, never a 500."""
+    dates that cannot be used get an error summary and a 400, never a 500. ?all=<rule> names every action a
+    question for the board found, not only the first few."""
     plan = _get_plan(request, slug)
     today = timezone.localdate()
     dates_kwargs = {"today": today, "default_as_at": plan.default_as_at(today)}
@@ -46,4 +47,5 @@ def dashboard(request, slug):
     shown_form = DashboardDatesForm(initial={"as_at": dates.as_at, "compare": dates.compare}, **dates_kwargs)
     return render(request, "plans/dashboard.html", context | {
         "form": shown_form, "dates": dates, "position": position, "compare_meeting": compare_meeting,
+        "questions": position.questions_listed(expand=request.GET.get("all", "")),
     })

@@ -11,14 +11,16 @@ from ..impact import SustainedImpactRule, level_choices_with_meanings
 from ..measures import MeasureRagRule
 from ..models import Action, Measure, Plan, Theme
 from ..permissions import can_assess_theme, get_theme_for_assessment
+from ..positions import theme_months
 from ..services import record_impact_assessment
 
 
 def theme_detail(request, pk):
     """Queries: theme (plan, RAG counts, latest impact), leads, assessments (authors), their measures, the
-    theme's measures, their values, actions with ratings; then the permission check's few."""
+    theme's measures, their values, actions with ratings, the updates its monthly chart folds; then
+    the permission check's few."""
     theme = get_object_or_404(
-        Theme.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan")
+        Theme.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan__superseded_by")
         .with_rag_counts().with_latest_impact(), pk=pk)
     leads = list(theme.leads.all())
     # The measures cited through the visibility rule: a restricted measure is named only to those inside it.
@@ -31,13 +33,15 @@ def theme_detail(request, pk):
         # Values come newest first (MeasureValue.Meta.ordering); rated in Python, no query per measure.
         measure.latest_value = next(iter(measure.values.all()), None)
         measure.latest_rating = MeasureRagRule.for_value(measure, measure.latest_value)
-    actions = (Action.objects.visible_to(request.user).filter(theme=theme).with_current_rag()
-               .select_related("lead").order_by("order", "pk"))
+    actions = list(Action.objects.visible_to(request.user).filter(theme=theme).with_current_rag()
+                   .select_related("lead").order_by("order", "pk"))
+    months_to = theme.plan.default_as_at(timezone.localdate())
     return render(request, "plans/theme_detail.html", {
         "theme": theme, "plan": theme.plan, "leads": leads, "assessments": assessments,
         "latest": assessments[0] if assessments else None, "measures": measures, "actions": actions,
         "rag_rows": _rag_rows(theme), "can_assess": can_assess_theme(request.user, theme),
         "levels": level_choices_with_meanings(),
+        "months": theme_months(theme, as_at=months_to, actions=actions), "months_to": months_to,
         "page_title": f"{theme.plan.get_part_word_display()} {theme.number}: {theme.title}",
     })
 

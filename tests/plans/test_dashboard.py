@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from plans.models import Plan
+from plans.positions import QUESTION_LIST_LIMIT
 from plans.rag import RAG
 from tests import factories as f
 from tests.plans.position_world import action_in, at, live_plan, meeting, move_due_date, rate
@@ -222,3 +223,48 @@ def test_every_real_plan_has_a_dashboard(client, real_data, django_assert_max_nu
         assert " style=" not in page
         for theme in plan.themes.all():
             assert f"{theme.number}: {escape(theme.title)}" in page
+
+
+def test_a_question_names_its_first_actions_and_lists_them_all_when_asked(client, reader, plan):
+    theme = f.ThemeFactory(plan=plan)
+    found = QUESTION_LIST_LIMIT + 2
+    for n in range(found):
+        # Rated before the board met on 20 June and not since: each is "No update since the board last met".
+        rate(action_in(theme, reference=f"4.{n + 1}", order=n), RAG.AMBER, at(datetime.date(2024, 6, 1)))
+    client.force_login(reader)
+    card = client.get(url(plan)).content.decode().split('id="question-no_update_since_board_met"')[1]
+    card = card.split('class="govuk-summary-card"')[0]
+    assert f"No update since the board last met: {found} actions" in card
+    listed = re.findall(r'class="govuk-link" href="/actions/\d+/">(4\.\d+)</a>', card)
+    assert listed == [f"4.{n + 1}" for n in range(QUESTION_LIST_LIMIT)]  # the first ones, in plan order
+    assert f"Listed: the first {QUESTION_LIST_LIMIT} of {found}, in plan order." in card
+    link = re.search(r'href="([^"]+all=no_update_since_board_met[^"]*)"', card).group(1).replace("&amp;", "&")
+    assert link.startswith(url(plan, as_at="2024-07-15", compare="2024-06-14"))
+
+    card = client.get(link).content.decode().split('id="question-no_update_since_board_met"')[1]
+    card = card.split('class="govuk-summary-card"')[0]
+    assert re.findall(r'href="/actions/\d+/">(4\.\d+)</a>', card) == [f"4.{n + 1}" for n in range(found)]
+    assert "Listed: the first" not in card
+
+
+def test_each_themes_month_chart_is_on_its_page_a_link_from_the_dashboard(client, reader, plan):
+    first, second = f.ThemeFactory(plan=plan, order=1), f.ThemeFactory(plan=plan, order=2)
+    rate(action_in(first), RAG.RED, at(datetime.date(2024, 5, 10)))
+    rate(action_in(second), RAG.GREEN, at(datetime.date(2024, 6, 10)))
+    client.force_login(reader)
+    page = client.get(url(plan)).content.decode()
+    months = page.split('id="months"')[1].split('id="recent"')[0]
+    assert months.count("<svg") == 1  # the plan's chart alone
+    for theme in (first, second):
+        assert f'href="{reverse("plans:theme", args=[theme.pk])}#months"' in months
+
+    theme_page = client.get(reverse("plans:theme", args=[second.pk])).content.decode()
+    section = theme_page.split('id="months"')[1].split("<h2")[0]
+    assert f"Actions by rating at the end of each month: {second}" in section  # the chart names its theme
+    rows = dict(re.findall(r'<th scope="row" class="govuk-table__header">(\w+ 2024)[^<]*</th>\s*((?:<td[^>]*>\d+</td>)+)',
+                           section))
+    counts = {month: [int(n) for n in re.findall(r">(\d+)<", cells)] for month, cells in rows.items()}
+    # Red, Amber, Not yet rated, Green, Blue: the theme's one action, not the plan's two.
+    assert counts["May 2024"] == [0, 0, 1, 0, 0]
+    assert counts["Jun 2024"] == [0, 0, 0, 1, 0]
+    assert counts["Jul 2024"] == [0, 0, 0, 1, 0]

@@ -241,12 +241,13 @@ def test_the_theme_page_runs_a_fixed_number_of_queries(client, theme, cast, djan
     url = reverse("plans:theme", args=[theme.pk])
     grow()
     # session, user, theme (plan, RAG counts, latest impact), leads, assessments (authors), their measures,
-    # measures, their values, actions with ratings; can_assess: groups (is_admin), person, permissions (2), leads
-    with django_assert_num_queries(14):
+    # measures, their values, actions with ratings, updates (the monthly chart); can_assess: groups (is_admin),
+    # person, permissions (2), leads
+    with django_assert_num_queries(15):
         client.get(url)
     for _ in range(4):
         grow()
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(url)
 
 
