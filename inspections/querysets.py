@@ -7,10 +7,14 @@ fixed number of queries whatever the size of the plans.
 """
 
 import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from plans.querysets import VisibleToMixin, end_of_day
 from plans.rag import RAG
@@ -23,6 +27,8 @@ ROUTES = {
     "objective": "objective__recommendations",
     "theme": "theme__code_table__recommendation",
 }
+# The routes whose actions the tracker lists one by one (see tracker_rollup).
+LISTED_ROUTES = ("direct", "objective")
 ROUTE_LABELS = {
     "direct": "Linked to the action",
     "objective": "Through its objective",
@@ -179,25 +185,107 @@ class InspectionQuerySet(VisibleToMixin, models.QuerySet):
         return counted.annotate(unmapped_count=F("recommendation_count") - F("mapped_count"))
 
 
-def linked_actions(recommendations, *, actions, as_at: datetime.date | None = None) -> dict:
-    """{recommendation pk: [(action, [route, ...]), ...]} for the actions linked by each route, in plan order.
+# What the tracker shows of a listed action, its theme and plan: an action, theme and plan carry long texts
+# (outcomes, risks, notes) that hundreds of rows would read and build for nothing.
+LISTED_FIELDS = ("reference", "activity", "order", "added_on", "theme__number", "theme__title", "theme__order",
+                 "theme__plan__title", "theme__plan__slug", "theme__plan__status", "theme__plan__part_word",
+                 "theme__plan__start", "theme__plan__organisation", "theme__plan__restricted", "objective__number")
+
+
+def linked_actions(recommendations, *, actions, as_at: datetime.date | None = None, routes=tuple(ROUTES)) -> dict:
+    """{recommendation pk: [(action, [route, ...]), ...]} for the actions linked by each of `routes`, in plan order.
 
     `actions` is the Action queryset the user may see (Action.objects.visible_to(user)). One query per route,
     whatever the number of recommendations and actions; an action reached by two routes is listed once,
-    labelled with both.
+    labelled with both. Only LISTED_FIELDS are read: any other field of an action, its theme or plan costs a query.
     """
     pks = [r.pk for r in recommendations]
     found: dict[int, dict[int, tuple]] = {pk: {} for pk in pks}
     base = actions.in_plan_at(as_at) if as_at else actions
-    for route, lookup in ROUTES.items():
+    for route in routes:
+        lookup = ROUTES[route]
         rows = (base.filter(**{f"{lookup}__in": pks}).annotate(linked_to=F(lookup)).with_current_rag(as_at)
-                .select_related("theme__plan", "objective").order_by("theme__plan__start", "theme__order", "order", "pk")
-                .distinct())
+                .select_related("theme__plan", "objective").only(*LISTED_FIELDS)
+                .order_by("theme__plan__start", "theme__order", "order", "pk").distinct())
         for action in rows:
             entry = found[action.linked_to].setdefault(action.pk, (action, []))
             if route not in entry[1]:
                 entry[1].append(route)
     return {pk: list(by_action.values()) for pk, by_action in found.items()}
+
+
+# The order the tracker's summary table gives the ratings in.
+RATING_ORDER = [RAG.RED, RAG.AMBER, RAG.GREEN, RAG.BLUE, RAG.NOT_RATED]
+
+
+@dataclass
+class ThemeTally:
+    """A theme whose code table lists a recommendation, with the theme's actions the reader may see (every one of
+    them answers it by that route): {action pk: current rating}, and how many of them the tracker also lists one by
+    one because they are linked directly or through an objective as well."""
+
+    theme: object  # plans.models.Theme, with its plan
+    ratings: dict[int, str] = field(default_factory=dict)
+    also_listed: int = 0
+    register_url: str = ""
+
+    @property
+    def action_count(self) -> int:
+        return len(self.ratings)
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """(rating, number of actions) for each rating held by at least one action, in the summary table's order."""
+        held = Counter(self.ratings.values())
+        return [(rag.value, held[rag.value]) for rag in RATING_ORDER if held[rag.value]]
+
+
+def theme_tallies(recommendations, *, actions, as_at: datetime.date | None = None) -> dict:
+    """{recommendation pk: [ThemeTally, ...]} for the themes whose code table lists each recommendation, in plan
+    order, from the actions the user may see (`actions`).
+
+    A theme answers a recommendation with all of its actions (fifty or so in a large plan), so they are read as
+    (recommendation, action, theme, rating) values, not as model rows, and summed per theme. Two queries (the
+    values, then the themes with their plans) whatever the number of recommendations, themes and actions;
+    `register_url` is the action register filtered to the recommendation and the theme, which lists exactly the
+    theme's actions as they are today.
+    """
+    from plans.models import Theme
+
+    pks = [r.pk for r in recommendations]
+    found: dict[int, dict[int, ThemeTally]] = {pk: {} for pk in pks}
+    if not pks:
+        return {}
+    base = actions.in_plan_at(as_at) if as_at else actions
+    lookup = ROUTES["theme"]
+    linked = base.filter(**{f"{lookup}__in": pks})
+    rows = (linked.annotate(linked_to=F(lookup)).with_current_rag(as_at).order_by()
+            .values_list("linked_to", "pk", "theme_id", "current_rag").distinct())
+    themes = (Theme.objects.filter(pk__in=linked.order_by().values("theme_id")).select_related("plan")
+              .only("number", "title", "order", "plan__title", "plan__slug", "plan__status", "plan__part_word",
+                    "plan__start", "plan__organisation", "plan__restricted"))
+    themes = {theme.pk: theme for theme in themes.order_by("plan__start", "plan_id", "order", "pk")}
+    by_theme: dict[tuple[int, int], dict[int, str]] = {}
+    for recommendation_id, action_id, theme_id, rag in rows:
+        by_theme.setdefault((recommendation_id, theme_id), {})[action_id] = rag
+    register = reverse("plans:register")
+    for theme_id, theme in themes.items():  # plan order
+        for recommendation_id in pks:
+            ratings = by_theme.get((recommendation_id, theme_id))
+            if ratings:
+                query = urlencode({"recommendation": recommendation_id, "theme": theme_id})
+                found[recommendation_id][theme_id] = ThemeTally(theme=theme, ratings=ratings,
+                                                                register_url=f"{register}?{query}")
+    return {pk: list(by_theme_id.values()) for pk, by_theme_id in found.items()}
+
+
+def set_tracker_summary(inspection, recommendations) -> None:
+    """Set with_tracker_summary's figures on `inspection` from its recommendations as tracker_rollup left them (all
+    of them, each with the actions the same user may see): the tracker page counts them from rows it has already
+    read instead of running the summary's three subqueries per recommendation again."""
+    inspection.recommendation_count = len(recommendations)
+    inspection.mapped_count = sum(r.action_count > 0 for r in recommendations)
+    inspection.unmapped_count = inspection.recommendation_count - inspection.mapped_count
 
 
 def measures_by_recommendation(recommendations, *, measures) -> dict:
@@ -212,34 +300,57 @@ def measures_by_recommendation(recommendations, *, measures) -> dict:
 
 def tracker_rollup(recommendations, *, user, as_at: datetime.date | None = None) -> list:
     """The recommendations (a Recommendation queryset, in the order to show) with with_rollup's figures and flags
-    set on each, plus `links` ([(action, [route, ...]), ...], from linked_actions) and `measure_list`.
+    set on each, plus `links` ([(action, [route, ...]), ...]: the actions linked directly or through an objective,
+    each with all its routes, theme included), `theme_links` ([ThemeTally, ...], from theme_tallies: every action
+    reached through a theme's code table, summed per theme) and `measure_list`.
 
-    Counting from the linked rows, read once (one query per route, then one for measures), instead of with_rollup's
-    correlated counts: those ran some 25 subqueries per recommendation, each over every action the user may see,
-    and took minutes on PostgreSQL at benchmark scale. Queries: the recommendations (with has_impact_evidence),
-    3 for the links and 1 for the measures, whatever the number of recommendations and actions.
+    The figures count each action once over all three routes, as with_rollup does, but from rows read once instead
+    of with_rollup's correlated counts: those ran some 25 subqueries per recommendation, each over every action the
+    user may see, and took minutes on PostgreSQL at benchmark scale. Actions reached only through a theme's code
+    table are not listed one by one: a theme lists every recommendation it answers, and listing its fifty actions
+    under each made the benchmark's tracker 3,300 rows and 2 MB. Queries: the recommendations (with
+    has_impact_evidence), 2 for the listed links, 2 for the theme tallies and 1 for the measures, whatever the
+    number of recommendations and actions.
     """
     from plans.models import Action, Measure
 
     found = list(recommendations.with_impact_evidence(as_at, user=user))
-    links = linked_actions(found, actions=Action.objects.visible_to(user), as_at=as_at)
+    actions = Action.objects.visible_to(user)
+    links = linked_actions(found, actions=actions, as_at=as_at, routes=LISTED_ROUTES)
+    tallies = theme_tallies(found, actions=actions, as_at=as_at)
     measures = measures_by_recommendation(found, measures=Measure.objects.visible_to(user))
     for recommendation in found:
         recommendation.links = links[recommendation.pk]
+        recommendation.theme_links = tallies[recommendation.pk]
         recommendation.measure_list = measures[recommendation.pk]
         _fold(recommendation)
     return found
 
 
 def _fold(recommendation) -> None:
-    """Set with_rollup's annotations on a recommendation from its `links` and `measure_list`."""
-    actions = [action for action, _routes in recommendation.links]
-    for route in ROUTES:
+    """Set with_rollup's annotations on a recommendation from its `links`, `theme_links` and `measure_list`, and add
+    the theme route to each listed action its theme's code table also reaches."""
+    listed = {action.pk: action for action, _routes in recommendation.links}
+    by_theme = {tally.theme.pk: tally for tally in recommendation.theme_links}
+    for action, routes in recommendation.links:
+        if action.theme_id in by_theme:
+            routes.append("theme")
+    ratings = [action.current_rag for action in listed.values()]
+    live = sum(action.theme.plan.status not in HISTORY_STATUSES for action in listed.values())
+    for tally in recommendation.theme_links:
+        tally.also_listed = sum(pk in listed for pk in tally.ratings)
+        only_here = [rag for pk, rag in tally.ratings.items() if pk not in listed]
+        ratings += only_here
+        if tally.theme.plan.status not in HISTORY_STATUSES:
+            live += len(only_here)
+    for route in LISTED_ROUTES:
         setattr(recommendation, f"{route}_count", sum(route in routes for _action, routes in recommendation.links))
-    total = recommendation.action_count = len(actions)
+    recommendation.theme_count = sum(tally.action_count for tally in recommendation.theme_links)
+    total = recommendation.action_count = len(ratings)
+    held = Counter(ratings)
     for rag in RAG:
-        setattr(recommendation, f"{rag.value}_count", sum(a.current_rag == rag.value for a in actions))
-    recommendation.live_action_count = sum(a.theme.plan.status not in HISTORY_STATUSES for a in actions)
+        setattr(recommendation, f"{rag.value}_count", held[rag.value])
+    recommendation.live_action_count = live
     recommendation.measure_count = len({measure.pk for measure in recommendation.measure_list})
     blue = recommendation.blue_count
     # Rounded half up in integers, as with_rollup does in SQL.
