@@ -3,16 +3,17 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from inspections.models import Recommendation
 from ui.forms import GovukFilterForm
 
-from .models import Action, Objective, Person, Plan, Theme, ThemeRecommendation
+from .models import Action, Plan
 from .querysets import end_of_day
 from .rag import RAG
+from .register import RegisterScope
 
 FLAG_CHOICES = [("overdue", "Overdue"), ("due_soon", "Due soon"), ("needs_update", "Needs an update")]
 HISTORY_STATUSES = [Plan.Status.SUPERSEDED, Plan.Status.CLOSED]
@@ -72,44 +73,34 @@ OVERDUE_CHOICES = [("yes", "Overdue"), ("no", "Not overdue")]
 DATE_HINT = "For example, 31/3/2024"
 
 
-def _visible_actions(request):
-    return Action.objects.visible_to(request.user)
+class ScopeChoices(BaseChoiceIterator):
+    """One of a RegisterScope's choice lists, read when first listed: a download that never shows the form
+    never runs the query of a list its filters do not use."""
+
+    def __init__(self, scope, name):
+        self.scope, self.name = scope, name
+
+    def __iter__(self):
+        return iter(getattr(self.scope, self.name))
+
+    def __len__(self):
+        return len(getattr(self.scope, self.name))
+
+    def __deepcopy__(self, memo):
+        # Django deep-copies a form's fields, choices included, for every form: the copy shares the request's
+        # scope (copying it would copy every plan it holds and forget what it has read).
+        return ScopeChoices(self.scope, self.name)
 
 
-def _register_plans(request):
-    return Plan.objects.visible_to(request.user).order_by(F("start").desc(nulls_last=True), "title")
+class ScopedChoiceFilter(django_filters.ChoiceFilter):
+    """A choice from one of the request's RegisterScope lists (RegisterFilter sets them), checked in memory
+    against that list: a value not in it, such as another organisation's plan or a made-up id, is refused
+    with ModelChoiceField's words, which never echo the value."""
 
-
-def _register_themes(request):
-    return (Theme.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan")
-            .order_by(F("plan__start").desc(nulls_last=True), "plan__title", "order", "pk"))
-
-
-def _register_leads(request):
-    return Person.objects.visible_to(request.user).filter(pk__in=_visible_actions(request).values("lead_id"))
-
-
-def _register_recommendations(request):
-    """Recommendations some visible action answers, by any of the three routes the filter follows: the codes a
-    visible plan cites (a partner sees its shared plan's codes), never another organisation's otherwise."""
-    visible = _visible_actions(request)
-    direct = Action.recommendations.through.objects.filter(action__in=visible).values("recommendation_id")
-    by_objective = Objective.recommendations.through.objects.filter(
-        objective__actions__in=visible).values("recommendation_id")
-    by_theme = ThemeRecommendation.objects.filter(theme__actions__in=visible).values("recommendation_id")
-    return (Recommendation.objects.filter(Q(pk__in=direct) | Q(pk__in=by_objective) | Q(pk__in=by_theme))
-            .select_related("inspection")
-            .order_by(F("inspection__published").asc(nulls_last=True), "inspection__slug", "order", "code"))
-
-
-class ThemeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, theme):
-        return f"{theme.plan.title}: {theme.plan.get_part_word_display()} {theme.number}, {theme.title}"
-
-
-class RecommendationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, recommendation):
-        return f"{recommendation.code}, {recommendation.inspection.short_label}"  # "AFI 2, ILACS 2023"
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_messages", {
+            "invalid_choice": "Select a valid choice. That choice is not one of the available choices."})
+        super().__init__(*args, **kwargs)
 
 
 class InlineSelect(forms.Select):
@@ -138,37 +129,26 @@ class InlineSelect(forms.Select):
         return mark_safe("".join(html))  # every value above is escaped
 
 
-class ThemeFilter(django_filters.ModelChoiceFilter):
-    field_class = ThemeChoiceField
-
-
-class RecommendationFilter(django_filters.ModelChoiceFilter):
-    field_class = RecommendationChoiceField
-
-
 class RegisterFilter(django_filters.FilterSet):
     """Filters for the action register. Needs a queryset annotated by with_attention() and latest_narrative;
     every choice list starts from what the user may see."""
 
     search = django_filters.CharFilter(method="filter_search", label="Search",
                                        help_text="Reference, activity or latest progress update")
-    plan = django_filters.ModelChoiceFilter(field_name="theme__plan", queryset=_register_plans, to_field_name="slug",
-                                            label="Plan", empty_label="All plans", widget=InlineSelect)
-    theme = ThemeFilter(field_name="theme", queryset=_register_themes, label="Theme, outcome or strand",
-                        empty_label="All", widget=InlineSelect)
+    plan = ScopedChoiceFilter(method="filter_plan", label="Plan", empty_label="All plans", widget=InlineSelect)
+    theme = ScopedChoiceFilter(field_name="theme", label="Theme, outcome or strand", empty_label="All",
+                               widget=InlineSelect)
     rag = django_filters.ChoiceFilter(field_name="current_rag", choices=RAG.choices, label="RAG",
                                       empty_label="Any rating", widget=InlineSelect)
-    lead = django_filters.ModelChoiceFilter(field_name="lead", queryset=_register_leads, label="Lead",
-                                            empty_label="Anyone", widget=InlineSelect)
+    lead = ScopedChoiceFilter(field_name="lead", label="Lead", empty_label="Anyone", widget=InlineSelect)
     overdue = django_filters.ChoiceFilter(method="filter_overdue", choices=OVERDUE_CHOICES, label="Overdue",
                                           empty_label="Either", widget=InlineSelect)
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label="Due on or after",
                                           help_text=DATE_HINT)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="Due on or before",
                                            help_text=DATE_HINT)
-    recommendation = RecommendationFilter(method="filter_recommendation", queryset=_register_recommendations,
-                                          label="Recommendation or area for improvement", empty_label="Any",
-                                          widget=InlineSelect)
+    recommendation = ScopedChoiceFilter(method="filter_recommendation", label="Recommendation or area for improvement",
+                                        empty_label="Any", widget=InlineSelect)
     updated_before = django_filters.DateFilter(method="filter_updated_before", label="Last updated before",
                                                help_text=f"Includes actions never updated. {DATE_HINT}")
 
@@ -177,6 +157,19 @@ class RegisterFilter(django_filters.FilterSet):
         fields = ["search", "plan", "theme", "rag", "lead", "overdue", "due_after", "due_before", "recommendation",
                   "updated_before"]
         form = GovukFilterForm
+
+    # Each choice list is the scope's, read only when the form is shown or the filter is used.
+    SCOPED_CHOICES = {"plan": "plan_choices", "theme": "theme_choices", "lead": "lead_choices",
+                      "recommendation": "recommendation_choices"}
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, scope=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.scope = scope or RegisterScope(request.user if request is not None else None)
+        for name, attribute in self.SCOPED_CHOICES.items():
+            self.filters[name].extra["choices"] = ScopeChoices(self.scope, attribute)
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.filter(theme__plan_id=self.scope.plan_id_by_slug[value])
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(activity__icontains=value)

@@ -121,12 +121,17 @@ class ActionQuerySet(VisibleToMixin, models.QuerySet):
         (due_in_force)."""
         return self.in_plan_at(day).with_current_rag(as_at=day).annotate(due_in_force=due_in_force(day))
 
-    def with_attention(self, today: datetime.date | None = None, stale_days: int = 30, soon_days: int = 14):
+    def with_attention(self, today: datetime.date | None = None, stale_days: int = 30, soon_days: int = 14, *,
+                       flags_only: bool = False):
         """Annotate the flags an officer acts on, and `attention` (0 overdue, 1 due soon, 2 needs update, 3 fine).
 
         overdue: past its due date and not complete. due soon: due in the next `soon_days` days.
         needs update: not complete, and no update for `stale_days` days or since the owning board last met.
         Also annotates `revised_due_date`, the latest update's forecast, shown as slippage.
+
+        flags_only: select the three flags (and the rating) only; `attention`, `revised_due_date` and the steps
+        between stay usable in filter() and order_by() as aliases. A list that prints the flags then sends a
+        query half as long (`attention` repeats every flag's SQL), which takes half the time to compile and plan.
         """
         from governance.models import Meeting
 
@@ -140,7 +145,8 @@ class ActionQuerySet(VisibleToMixin, models.QuerySet):
         # A superseded or closed plan is history: nothing in it is overdue or waiting for an update.
         not_complete = ~Q(current_rag=RAG.BLUE) & ~Q(theme__plan__status__in=["superseded", "closed"])
         due = F("due_in_force") if "due_in_force" in rated.query.annotations else F("due_date")
-        flagged = rated.annotate(
+        steps = rated.alias if flags_only else rated.annotate  # selected, or aliases only
+        flagged = steps(
             board_last_met=Subquery(last_meeting),
             revised_due_date=Subquery(latest_updates().values("revised_due_date")[:1]),
             due_for_flags=due,
@@ -157,7 +163,7 @@ class ActionQuerySet(VisibleToMixin, models.QuerySet):
                                      | Q(last_updated__lt=F("board_last_met"))), then=True),
                 default=False, output_field=BooleanField()),
         )
-        return flagged.annotate(attention=Case(
+        return (flagged.alias if flags_only else flagged.annotate)(attention=Case(
             When(is_overdue=True, then=0), When(is_due_soon=True, then=1), When(needs_update=True, then=2),
             default=3, output_field=IntegerField(),
         ))

@@ -4,12 +4,16 @@ import django_tables2 as tables
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.dates import MONTHS_3
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django_tables2.utils import OrderByTuple
 
 from governance.templatetags.restricted import restricted_tag
 
 from .querysets import rag_severity
 from .rag import RAG, TAG_CLASSES
+from .register import codes_by_action
 
 
 def rag_tag_html(value):
@@ -153,40 +157,162 @@ class MyActionsTable(BoundedPagesTable):
         return _plan_with_label(value, record)
 
 
+def pk_url_format(name: str):
+    """reverse(name, args=[pk]) as a function of pk, from one reverse(): a page of rows then links each row
+    without resolving the URL again."""
+    sentinel = 987654321
+    head, found, tail = reverse(name, args=[sentinel]).partition(str(sentinel))
+    assert found and str(sentinel) not in tail, name
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+class RegisterColumn(tables.Column):
+    """A register column: django-tables2 keeps its header, sort link and ordering, and its cell is the table's
+    cell(name, record), printed by RegisterTable.rows_html for a whole page at once. Every value, empty ones
+    included, goes to cell(), which prints the dash itself."""
+
+    def __init__(self, **kwargs):
+        super().__init__(empty_values=(), **kwargs)
+
+    def render(self, record, table, bound_column):
+        return mark_safe(table.cell(bound_column.name, record))  # cell() escapes what it prints
+
+    def order(self, queryset, is_descending):
+        """By this column, then rows that tie in the register's own order (plan, theme, action, id), which the
+        queryset holds: ties then fall the same way on every page (none shown twice, none skipped) and keep
+        reading in plan order when the column is sorted descending."""
+        keys = self.order_by if self.order_by is not None else OrderByTuple((str(self.accessor),))
+        keys = keys.opposite if is_descending else keys
+        return queryset.order_by(*(key.for_queryset() for key in keys), *queryset.query.order_by), True
+
+
+class RegisterRAGColumn(RegisterColumn, RAGColumn):
+    """The RAG column's worst-first ordering (RAGColumn.order), with a register cell (RegisterColumn.render)."""
+
+    order = RAGColumn.order
+
+
+_DASH = "—"  # what django-tables2 prints for an empty cell
+_FLAG_TAGS = [("is_overdue", '<strong class="govuk-tag govuk-tag--red app-rag-tag">Overdue</strong>'),
+              ("is_due_soon", '<strong class="govuk-tag govuk-tag--yellow app-rag-tag">Due soon</strong>'),
+              ("needs_update", '<strong class="govuk-tag govuk-tag--purple app-rag-tag">Needs update</strong>')]
+
+
 class RegisterTable(BoundedPagesTable):
-    """Every action the user may see, across plans. Needs with_attention() and recommendations prefetched."""
+    """Every action the user may see, across plans (register.RegisterScope.queryset()).
+
+    Its rows are printed in one pass of plain Python (rows_html, from plans/register_table.html): django-tables2's
+    per-cell accessors, signature inspection and template loop were most of the page's time. The columns, their
+    headers and sort links, ordering and pagination stay django-tables2's; a cell read the usual way
+    (row.get_cell) is the same cell()."""
 
     region_label = "Action register"
 
-    reference = tables.Column(linkify=True, verbose_name="Action", order_by=("reference",))
-    plan = tables.Column(accessor="theme__plan__title", verbose_name="Plan", order_by=("theme__plan__title",))
-    theme = tables.Column(accessor="theme__number", verbose_name="Theme",
-                          order_by=("theme__plan__title", "theme__order"))
-    activity = tables.Column(verbose_name="Activity", orderable=False)
-    lead = tables.Column(accessor="lead_as_printed", verbose_name="Lead", order_by=("lead__name", "lead_as_printed"),
-                         empty_values=())
-    due_date = DateColumn(format="j M Y", verbose_name="Due", order_by=("due_date",))
-    current_rag = RAGColumn(verbose_name="RAG")
-    last_updated = DateColumn(format="j M Y", verbose_name="Last updated", default="Never")
-    attention = FlagsColumn()
-    codes = tables.Column(accessor="pk", verbose_name="Codes", orderable=False)
+    reference = RegisterColumn(verbose_name="Action", order_by=("reference",))
+    plan = RegisterColumn(accessor="theme__plan__title", verbose_name="Plan", order_by=("theme__plan__title",))
+    theme = RegisterColumn(accessor="theme__number", verbose_name="Theme",
+                           order_by=("theme__plan__title", "theme__order"))
+    activity = RegisterColumn(verbose_name="Activity", orderable=False)
+    lead = RegisterColumn(accessor="lead_as_printed", verbose_name="Lead", order_by=("lead__name", "lead_as_printed"))
+    due_date = RegisterColumn(verbose_name="Due", order_by=("due_date",))
+    current_rag = RegisterRAGColumn(verbose_name="RAG")
+    last_updated = RegisterColumn(verbose_name="Last updated")
+    attention = RegisterColumn(verbose_name="Needs attention")
+    codes = RegisterColumn(accessor="pk", verbose_name="Codes", orderable=False)
 
     class Meta:
-        template_name = "includes/table.html"
+        template_name = "plans/register_table.html"
         empty_text = "No actions match these filters."
         per_page = 50
 
-    def render_activity(self, value):
-        return value if len(value) <= 120 else value[:117].rstrip() + "…"
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._action_url = pk_url_format("plans:action")
+        self._plan_cells, self._rag_tags = {}, {}
+        self._codes = self._months = self._zone = None
+        self._cells = {"reference": self._reference_cell, "plan": self._plan_cell, "theme": self._theme_cell,
+                       "activity": self._activity_cell, "lead": self._lead_cell, "due_date": self._due_cell,
+                       "current_rag": self._rag_cell, "last_updated": self._updated_cell,
+                       "attention": self._attention_cell, "codes": self._codes_cell}
 
-    def render_plan(self, value, record):
-        return _plan_with_label(value, record)
+    # One page's records and what they share, each read once.
 
-    def render_lead(self, value, record):
-        name = record.lead.name if record.lead else ""
-        if value and name and name != value:
-            return format_html('{} <span class="govuk-hint govuk-!-display-inline">({})</span>', value, name)
-        return value or name or "—"
+    def _records(self):
+        # The page's records (a sliced queryset, evaluated once), without a BoundRow for each.
+        return self.paginated_rows.data
 
-    def render_codes(self, record):
-        return ", ".join(recommendation.code for recommendation in record.recommendations.all()) or "—"
+    def _day(self, day: datetime.date) -> str:
+        """As the template filter `date` prints "j M Y" ("7 Nov 2026"), in the active language: the month's
+        abbreviation (dates.MONTHS_3, title-cased as dateformat's "M" is) looked up once a page, not per cell."""
+        if self._months is None:
+            self._months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
+        return f"{day.day} {self._months[day.month]} {day.year:04d}"
+
+    # The cells, escaped HTML: what the earlier render_* methods and the default column printed.
+
+    def _reference_cell(self, action) -> str:
+        return f'<a href="{self._action_url(action.pk)}">{escape(action.reference)}</a>' if action.reference else _DASH
+
+    def _plan_cell(self, action) -> str:
+        plan = action.theme.plan
+        if plan.pk not in self._plan_cells:
+            self._plan_cells[plan.pk] = (f"{escape(plan.title)} {restricted_tag(plan)}" if plan.restricted
+                                         else escape(plan.title))
+        return self._plan_cells[plan.pk]
+
+    def _theme_cell(self, action) -> str:
+        return escape(action.theme.number) if action.theme.number else _DASH
+
+    def _activity_cell(self, action) -> str:
+        text = action.activity
+        return escape(text if len(text) <= 120 else text[:117].rstrip() + "…") if text else _DASH
+
+    def _lead_cell(self, action) -> str:
+        printed, named = action.lead_as_printed, action.lead.name if action.lead else ""
+        if printed and named and named != printed:
+            return f'{escape(printed)} <span class="govuk-hint govuk-!-display-inline">({escape(named)})</span>'
+        return escape(printed or named or _DASH)
+
+    def _due_cell(self, action) -> str:
+        return self._day(action.due_date) if action.due_date else _DASH
+
+    def _rag_cell(self, action) -> str:
+        if action.current_rag not in self._rag_tags:
+            self._rag_tags[action.current_rag] = rag_tag_html(action.current_rag)
+        return self._rag_tags[action.current_rag]
+
+    def _updated_cell(self, action) -> str:
+        if not action.last_updated:
+            return "Never"
+        if self._zone is None:
+            self._zone = timezone.get_current_timezone()
+        moment = action.last_updated
+        return self._day((moment.astimezone(self._zone) if timezone.is_aware(moment) else moment).date())
+
+    def _attention_cell(self, action) -> str:
+        return " ".join(tag for flag, tag in _FLAG_TAGS if getattr(action, flag)) or _DASH
+
+    def _codes_cell(self, action) -> str:
+        if self._codes is None:
+            self._codes = codes_by_action([record.pk for record in self._records()])
+        return escape(", ".join(self._codes.get(action.pk, []))) or _DASH
+
+    def cell(self, name: str, action) -> str:
+        """The HTML of one cell of the register (escaped)."""
+        if name not in self._cells:
+            raise ValueError(f"The register has no column {name!r}")
+        return self._cells[name](action)
+
+    def rows_html(self) -> str:
+        """The page's rows, GOV.UK table markup (the first cell a row header), or the empty-table row."""
+        names = [column.name for column in self.columns]
+        cells_of = [self._cells[name] for name in names]
+        rows = []
+        for action in self._records():
+            cells = [cell(action) for cell in cells_of]
+            rows.append(f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{cells[0]}</th>'
+                        + "".join(f'<td class="govuk-table__cell">{cell}</td>' for cell in cells[1:]) + "</tr>")
+        if not rows:
+            rows.append(f'<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{len(names)}">'
+                        f"{escape(self.empty_text)}</td></tr>")
+        return mark_safe("\n".join(rows))

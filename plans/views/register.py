@@ -2,32 +2,36 @@
 
 import io
 
-from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from governance import audit
-from inspections.models import Recommendation
 
 from ..filters import RegisterFilter
-from ..register import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream, register_queryset, rows, xlsx_bytes
+from ..register import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, RegisterScope, csv_stream, rows, xlsx_bytes
 from ..tables import RegisterTable
 
 
 class RegisterView(SingleTableMixin, FilterView):
-    """Queries: the filter's choice lists (plans, themes, leads, recommendations), the count, one page of
-    actions, and that page's codes; the same whatever the number of actions."""
+    """Queries: session, user; the plans the user sees (RegisterScope: the plan choices, and the ids every other
+    query starts from); the themes, leads and recommendations to choose from; the count; one page of actions;
+    that page's codes. The same whatever the number of actions or the filters chosen."""
 
     table_class = RegisterTable
     filterset_class = RegisterFilter
     template_name = "plans/register.html"
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.scope = RegisterScope(request.user)
+
     def get_queryset(self):
-        # The codes of actions already visible_to(user): part of the plan, as printed (not the inspection's page).
-        codes = Recommendation.objects.order_by("inspection__slug", "order", "code")
-        return register_queryset(self.request.user).prefetch_related(Prefetch("recommendations", codes))
+        return self.scope.queryset()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return super().get_filterset_kwargs(filterset_class) | {"scope": self.scope}
 
     def get_context_data(self, **kwargs):
         # Downloads carry the same filters and sort, without the page number.
@@ -41,7 +45,8 @@ register = RegisterView.as_view()
 
 def _filtered(request):
     """The register's actions for the request's filters and sort (the same as the page), or a 400 response."""
-    filterset = RegisterFilter(request.GET or None, queryset=register_queryset(request.user), request=request)
+    scope = RegisterScope(request.user)
+    filterset = RegisterFilter(request.GET or None, queryset=scope.queryset(), request=request, scope=scope)
     if filterset.is_bound and not filterset.is_valid():
         problems = "; ".join(f"{filterset.form.fields[name].label}: {' '.join(errors)}" if name in filterset.form.fields
                              else " ".join(errors) for name, errors in filterset.errors.items())

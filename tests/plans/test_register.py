@@ -260,17 +260,193 @@ def _count(client, url, params):
                                          "search": "a", "due_after": "01/01/2020"}], ids=["unfiltered", "filtered"])
 def test_the_page_and_downloads_run_a_fixed_number_of_queries(board_client, world, django_assert_num_queries, params):
     params = {k: (world["afi2"].pk if v == "afi2" else v) for k, v in params.items()}
-    # session, user; the choice lists: plans, themes, leads, recommendations; the count; one page of actions;
-    # that page's codes (plus, when filtered, the chosen plan and recommendation looked up to validate them)
-    page = 9 + (2 if params else 0)
+    # session, user; the plans the user sees (the plan choices, and the ids the other queries start from); the
+    # choice lists: themes, leads, recommendations; the count; one page of actions; that page's codes. A chosen
+    # plan, theme, lead or recommendation is checked against its list in memory, so filters add no query.
+    page = 9
     with django_assert_num_queries(page):
         board_client.get(REGISTER, params)
-    # session, user, the codes of every filtered action, then the actions (read in chunks by one query), and
-    # the audit trail's record of the export
-    download = 5 + (2 if params else 0)
+    # session, user, the plans the user sees, the codes of every filtered action, then the actions (read in
+    # chunks by one query), and the audit trail's record of the export; when filtered, the recommendations
+    # the chosen one is checked against (the plans are the list the chosen plan is checked against)
+    download = 6 + (1 if params else 0)
     with django_assert_num_queries(download):
         b"".join(board_client.get(reverse("plans:register_csv"), params).streaming_content)
     small = [_count(board_client, url, params) for url in (REGISTER, reverse("plans:register_xlsx"))]
     _grow(world, 120)
     large = [_count(board_client, url, params) for url in (REGISTER, reverse("plans:register_xlsx"))]
     assert small == large == [page, download]
+
+
+# The register's fast paths (issue 15): the same rows, choices and cells as the rule and the plain code give -----
+
+def _other_council(world):
+    """Another organisation's plan, theme, lead, action and recommendation, which the cast's users never see."""
+    other = f.OtherOrganisationFactory()
+    plan = f.PlanFactory(organisation=other, title="Zebra plan", slug="zebra-plan", status="approved")
+    theme = f.ThemeFactory(plan=plan, number="9", title="Zebra theme")
+    lead = f.PersonFactory(organisation=other, name="Zebra Lead")
+    action = f.ActionFactory(theme=theme, reference="Z9.1", activity="Zebra work", lead=lead)
+    code = f.RecommendationFactory(inspection=f.InspectionFactory(organisation=other, title="Zebra ILACS"), code="ZR1")
+    action.recommendations.add(code)
+    f.ThemeRecommendationFactory(theme=theme, recommendation=code)
+    return {"plan": plan, "theme": theme, "lead": lead, "action": action, "code": code}
+
+
+def _choices(field):
+    return [(str(value), label) for value, label in field.choices][1:]  # without the empty "All" choice
+
+
+@pytest.mark.parametrize("who", ["board", "lead"])
+def test_the_choices_are_exactly_what_the_user_may_see(rf, cast, world, who):
+    from django.db.models import Q
+
+    from inspections.models import Recommendation
+    from plans.filters import RegisterFilter
+    from plans.models import Action, Person, Plan, Theme
+
+    _other_council(world)
+    user = getattr(cast, who).user
+    request = rf.get("/")
+    request.user = user
+    fields = RegisterFilter(queryset=Action.objects.none(), request=request).form.fields
+    # Each list as the rule gives it, by the earlier querysets (visible_to at every step).
+    actions = Action.objects.visible_to(user)
+    plans = Plan.objects.visible_to(user)
+    leads = Person.objects.visible_to(user).filter(pk__in=actions.values("lead_id"))
+    answered = Recommendation.objects.filter(Q(actions__in=actions) | Q(objectives__actions__in=actions)
+                                             | Q(themes__actions__in=actions)).distinct()
+    assert {slug for slug, _ in _choices(fields["plan"])} == set(plans.values_list("slug", flat=True))
+    assert {int(pk) for pk, _ in _choices(fields["theme"])} == set(
+        Theme.objects.filter(plan__in=plans).values_list("pk", flat=True))
+    assert {int(pk) for pk, _ in _choices(fields["lead"])} == set(leads.values_list("pk", flat=True))
+    assert {int(pk) for pk, _ in _choices(fields["recommendation"])} == set(answered.values_list("pk", flat=True))
+    shown = str(fields["plan"].choices) + str(list(fields["theme"].choices)) + str(list(fields["lead"].choices)) \
+        + str(list(fields["recommendation"].choices))
+    assert "Zebra" not in shown and "ZR1" not in shown
+    assert {int(pk) for pk, _ in _choices(fields["lead"])} >= {world["sam"].pk, cast.lead.pk}
+
+
+def test_the_rows_are_the_actions_the_rule_lets_the_user_see(cast, world):
+    from plans.models import Action
+    from plans.register import RegisterScope, register_queryset
+
+    _other_council(world)
+    for user in (cast.board.user, cast.lead.user, cast.admin):
+        assert set(register_queryset(user).values_list("pk", flat=True)) == set(
+            Action.objects.visible_to(user).values_list("pk", flat=True))
+        assert RegisterScope(user).plan_ids  # the cast's users see their council's plans
+    outsider = f.UserFactory(username="nobody-here", person=False)  # a login with no Person sees nothing
+    assert not register_queryset(outsider).exists()
+
+
+def test_another_councils_choice_is_refused_without_echoing_it(board_client, world):
+    zebra = _other_council(world)
+    for params in ({"plan": "zebra-plan"}, {"theme": zebra["theme"].pk}, {"lead": zebra["lead"].pk},
+                   {"recommendation": zebra["code"].pk}, {"lead": f"0{world['sam'].pk}"}):
+        response = board_client.get(REGISTER, params)
+        page = response.content.decode()
+        assert "That choice is not one of the available choices." in page, params
+        # (whole names: a random token on the page may hold "ZR1")
+        assert references(response) == [] and "Zebra " not in page and "ZR1, " not in page
+
+
+def test_visible_with_plan_ids_is_the_rule_for_what_hangs_off_a_plan(cast, world):
+    from governance.visibility import visible
+    from plans.models import Action, Person, Theme
+    from plans.register import RegisterScope
+
+    _other_council(world)
+    user = cast.board.user
+    ids = RegisterScope(user).plan_ids
+    for model in (Action, Theme):
+        assert set(visible(model.objects.all(), user, plan_ids=ids)) == set(model.objects.visible_to(user))
+    with pytest.raises(ValueError, match="not reached through its plan"):
+        visible(Person.objects.all(), user, plan_ids=ids)
+
+
+def _row_cells(page, reference):
+    """The cells of the register row whose first cell links `reference`, as printed."""
+    import re
+
+    row = re.search(r'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header"><a href="[^"]+">'
+                    + re.escape(reference) + r"</a></th>(.*?)</tr>", page)
+    assert row, reference
+    return re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row.group(1))
+
+
+def test_each_cell_says_what_the_column_means(client, cast, world):
+    from governance.templatetags.restricted import restricted_tag
+
+    # Restricted, so labelled: seen by the organisation's admin (an insider), not by the board member.
+    world["live"].restricted, world["live"].exemption_paragraph = True, 3
+    world["live"].save()
+    client.force_login(cast.admin)
+    f.ActionFactory(theme=world["l1"], reference="L1.9", activity="<b>Tom & Jerry</b> " + "x" * 130, lead=None,
+                    lead_as_printed="", due_date=None)
+    page = client.get(REGISTER, {"per_page": 100}).content.decode()
+    label = restricted_tag(world["live"])
+    updated = timezone.localtime(world["actions"]["L1.2"].progress_updates.get().created_at)
+    assert _row_cells(page, "L1.2") == [
+        f"Live plan {label}", "1", "Book the panel",
+        'SL <span class="govuk-hint govuk-!-display-inline">(Sam Lead)</span>', f"{days(7):%-d %b %Y}",
+        '<strong class="govuk-tag govuk-tag--orange app-rag-tag">Amber</strong>', f"{updated:%-d %b %Y}",
+        '<strong class="govuk-tag govuk-tag--yellow app-rag-tag">Due soon</strong>', "AFI 2"]
+    cells = _row_cells(page, "L1.9")
+    assert cells[2] == "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; " + "x" * 98 + "…"  # escaped, cut to 120 characters
+    assert cells[3:5] == ["—", "—"]  # no lead, no due date
+    assert cells[5:] == ['<strong class="govuk-tag govuk-tag--grey app-rag-tag">Not yet rated</strong>', "Never",
+                         '<strong class="govuk-tag govuk-tag--purple app-rag-tag">Needs update</strong>', "—"]
+    overdue = _row_cells(page, "L1.1")
+    assert overdue[2:4] == ["Recruit social workers", "Jenny Cryer"]
+    assert overdue[7] == '<strong class="govuk-tag govuk-tag--red app-rag-tag">Overdue</strong>'
+
+
+def test_a_cell_read_through_django_tables2_is_the_printed_cell(rf, cast, world):
+    from plans.register import RegisterScope
+    from plans.tables import RegisterTable
+
+    request = rf.get("/")
+    request.user = cast.board.user
+    table = RegisterTable(RegisterScope(cast.board.user).queryset(), request=request)
+    table.paginate(page=1, per_page=50)
+    names = [column.name for column in table.columns]
+    printed = [[table.cell(name, row.record) for name in names] for row in table.paginated_rows]
+    assert printed == [[str(row.get_cell(name)) for name in names] for row in table.paginated_rows]
+    assert table.rows_html().count('<tr class="govuk-table__row">') == len(ALL)
+
+
+def test_the_printed_day_is_the_date_filters():
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import translation
+
+    from plans.tables import RegisterTable
+
+    table = RegisterTable([])
+    for language in ("en-gb", "fr"):
+        with translation.override(language):
+            table._months = None
+            for day in (datetime.date(2024, month, month * 2) for month in range(1, 13)):
+                assert table._day(day) == date_filter(day, "j M Y")
+            assert table._day(datetime.date(987, 3, 1)) == date_filter(datetime.date(987, 3, 1), "j M Y")
+
+
+def test_the_row_link_is_the_actions_url(world):
+    from plans.tables import pk_url_format
+
+    url = pk_url_format("plans:action")
+    for action in world["actions"].values():
+        assert url(action.pk) == action.get_absolute_url()
+
+
+@pytest.mark.parametrize("sort", ["plan", "-plan", "due_date", "-lead", "attention"])
+def test_rows_that_tie_keep_the_registers_order_across_pages(board_client, world, sort):
+    for n in range(12):
+        f.ActionFactory(theme=world["l2"], reference=f"T{n:02d}", due_date=days(30), order=n)
+    first = references(board_client.get(REGISTER, {"sort": sort, "per_page": 7}))
+    second = references(board_client.get(REGISTER, {"sort": sort, "per_page": 7, "page": 2}))
+    third = references(board_client.get(REGISTER, {"sort": sort, "per_page": 7, "page": 3}))
+    everything = first + second + third
+    assert len(everything) == len(set(everything)) == len(ALL) + 12  # no row twice, none left out
+    tied = [ref for ref in everything if ref.startswith("T")]
+    assert tied == [f"T{n:02d}" for n in range(12)]  # in plan order, also when the column sorts descending
