@@ -54,6 +54,25 @@ def test_postgres_urls_use_psycopg2(scheme):
     assert result.stdout.split() == ["django.db.backends.postgresql", "db.example", "5433", "tracker"]
 
 
+def test_postgres_connections_turn_the_jit_compiler_off_keeping_any_options_of_the_url():
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://u:p@db.example/tracker?options=-c%20statement_timeout%3D5000",
+           "DATABASE_REPLICA_URL": "postgres://u:p@replica.example/tracker"}
+    result = run_settings(env, "print(s.DATABASES['default']['OPTIONS']['options']); "
+                               "print(s.DATABASES['replica']['OPTIONS']['options'])")
+    assert result.stdout.splitlines() == ["-c statement_timeout=5000 -c jit=off", "-c jit=off"], result.stderr
+
+
+@pytest.mark.django_db
+def test_the_database_connection_has_jit_off_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's setting: the PostgreSQL run checks it")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_absolute_sqlite_path():
     result = run_settings({"DJANGO_DEBUG": "1", "DATABASE_URL": "sqlite:////tmp/elsewhere.sqlite3"},
                           "print(s.DATABASES['default']['NAME'])")
