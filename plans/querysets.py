@@ -365,10 +365,19 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
     def rag_mix(self, *, by: str = "theme", as_at: datetime.date | None = None):
         """Measures counted by their rating, one row per `by` (a field such as "theme" or "plan"), in one query:
         dicts with `by`, measure_count and not_rated_count, red_count, amber_count, green_count, no_target_count.
-        Uses the with_latest() annotation if applied, else applies it for `as_at`."""
+        Uses the with_latest() annotation if applied, else applies it for `as_at`.
+
+        Counted in the database grouped by (`by`, rating), then set side by side here: a COUNT filtered per
+        rating would print the rating's expression (latest values' subqueries and the rules) once per count."""
         rated = self if "measure_rag" in self.query.annotations else self.with_latest(as_at)
-        counts = {f"{rating}_count": Count("pk", filter=Q(measure_rag=rating)) for rating in MEASURE_RATINGS}
-        return rated.order_by().values(by).annotate(measure_count=Count("pk"), **counts).order_by(by)
+        mixes = {}
+        for row in rated.order_by().values(by, "measure_rag").annotate(n=Count("pk")).order_by(by, "measure_rag"):
+            mix = mixes.setdefault(row[by], {by: row[by], "measure_count": 0}
+                                   | {f"{rating}_count": 0 for rating in MEASURE_RATINGS})
+            mix["measure_count"] += row["n"]
+            if f"{row['measure_rag']}_count" in mix:
+                mix[f"{row['measure_rag']}_count"] += row["n"]
+        return list(mixes.values())
 
 
 class MeasureValueQuerySet(VisibleToMixin, models.QuerySet):

@@ -6,6 +6,7 @@ history, for moved due dates), so the page's query count stays fixed however man
 """
 
 import datetime
+import functools
 import inspect
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,8 +21,10 @@ from .querysets import end_of_day
 from .rag import RAG
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
-    """Text as compared by the rules: case and runs of whitespace ignored."""
+    """Text as compared by the rules: case and runs of whitespace ignored. Remembered: a narrative copied
+    forward (what the rules look for) comes back update after update."""
     return " ".join((text or "").split()).casefold()
 
 
@@ -47,20 +50,20 @@ class ActionRecord:
         return self.due_dates[0][1] if self.due_dates else self.action.due_date
 
 
-def _runs(updates, key):
-    """Consecutive updates grouped while `key(update)` stays the same (a key of None breaks every run)."""
-    run, runs, last = [], [], object()
+def _has_run(updates, key, length: int = 3) -> bool:
+    """Whether `length` consecutive updates share the same `key(update)` (a key of None breaks every run).
+    Counted as it goes, stopping at the first such run: the dashboard asks this of every action's updates."""
+    last, count = None, 0
     for update in updates:
         value = key(update)
-        if value is None or value != last:
-            if run:
-                runs.append((last, run))
-            run = []
-        run.append(update)
+        if value is None:
+            last, count = None, 0
+            continue
+        count = count + 1 if value == last else 1
         last = value
-    if run:
-        runs.append((last, run))
-    return [(value, found) for value, found in runs if value is not None]
+        if count >= length:
+            return True
+    return False
 
 
 class QuestionRule:
@@ -92,7 +95,7 @@ class SameGreenNarrativeRule(QuestionRule):
         def key(update):
             return normalise(update.narrative) if update.rag == RAG.GREEN else None
 
-        return any(len(run) >= 3 for _, run in _runs(record.updates, key))
+        return _has_run(record.updates, key)
 
 
 class GreenToRedRule(QuestionRule):
@@ -125,7 +128,7 @@ class SameMitigationRule(QuestionRule):
             text = normalise(update.mitigation)
             return text if text and update.rag in (RAG.RED, RAG.AMBER) else None
 
-        return any(len(run) >= 3 for _, run in _runs(record.updates, key))
+        return _has_run(record.updates, key)
 
 
 class DueDateMovedRule(QuestionRule):

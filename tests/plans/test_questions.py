@@ -194,3 +194,17 @@ def test_the_questions_run_in_a_fixed_number_of_queries(plan, theme, django_asse
     with django_assert_num_queries(4):
         results = questions_for_board(plan, as_at=D)
     assert len({r.rule: r for r in results}["same_green_narrative"].actions) == 12
+
+
+@pytest.mark.parametrize(("keys", "found"), [
+    (["a", "a", "a"], True),
+    (["a", "a", "b", "a"], False),  # a different key breaks the run
+    (["a", "a", None, "a"], False),  # so does None (an update the rule does not count)
+    ([None, None, None], False),
+    (["b", "a", "a", "a", "b"], True),
+    ([], False),
+])
+def test_a_run_is_three_consecutive_updates_with_the_same_counted_key(keys, found):
+    from plans.questions import _has_run
+
+    assert _has_run(keys, key=lambda key: key) is found
