@@ -342,7 +342,7 @@ def test_admin_import_form(world, hostile, dry_run, inspection, xlsx):
 
 QUERY_NAMES = ("search", "plan", "theme", "rag", "lead", "overdue", "due_after", "due_before", "recommendation",
                "updated_before", "sort", "page", "per_page", "flag", "past", "as_at", "compare", "format",
-               "as_at_0", "as_at_1", "as_at_2", "compare_0", "compare_1", "compare_2")
+               "as_at_0", "as_at_1", "as_at_2", "compare_0", "compare_1", "compare_2", "all")
 HOSTILE_QUERY = st.dictionaries(st.sampled_from(QUERY_NAMES), HOSTILE_TEXT | HOSTILE_NUMBER, min_size=1, max_size=5)
 
 
