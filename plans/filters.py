@@ -1,8 +1,9 @@
 import datetime
+from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -24,47 +25,29 @@ class PastPlansFilter(django_filters.ChoiceFilter):
     so they are hidden unless asked for ("show"), or unless their plan is the one picked in the plan filter."""
 
     def filter(self, qs, value):
-        picked = self.parent.form.cleaned_data.get("plan") if hasattr(self.parent.form, "cleaned_data") else None
+        picked = self.parent.picked_plan()
         if value == "show" or (picked is not None and picked.is_history):
             return qs
         return qs.exclude(theme__plan__status__in=HISTORY_STATUSES)
 
 
-def _my_plans(request):
-    """The plans the user may see (another organisation's plan is never a choice, nor a valid value)."""
-    return Plan.objects.visible_to(request.user if request is not None else None).order_by(
-        F("start").desc(nulls_last=True), "title")
+class MyPlans:
+    """The plans of one request's RegisterScope as the my-actions plan choices, by id: plain values checked in
+    memory, where a ModelChoiceField built a model instance per option and queried again for the one picked."""
+
+    def __init__(self, scope):
+        self.scope = scope
+
+    @cached_property
+    def choices(self) -> list[tuple[int, str]]:
+        return [(plan.pk, str(plan)) for plan in self.scope.plans]
+
+    @cached_property
+    def by_id(self) -> dict[str, Plan]:
+        return {str(plan.pk): plan for plan in self.scope.plans}
 
 
-class MyActionsFilter(django_filters.FilterSet):
-    """Filters for an officer's own actions. Needs a queryset annotated by with_attention().
-
-    Always bound (an empty query string is the defaults), so past plans are hidden on a first visit too."""
-
-    search = django_filters.CharFilter(method="filter_search", label="Search")
-    plan = django_filters.ModelChoiceFilter(field_name="theme__plan", queryset=_my_plans,
-                                            label="Plan", empty_label="All plans")
-    rag = django_filters.ChoiceFilter(field_name="current_rag", choices=RAG.choices, label="Rating",
-                                      empty_label="Any rating")
-    flag = django_filters.ChoiceFilter(method="filter_flag", choices=FLAG_CHOICES, label="Needs attention",
-                                       empty_label="Everything")
-    past = PastPlansFilter(choices=[("show", "Shown")], label="Superseded and closed plans", empty_label="Hidden")
-
-    class Meta:
-        model = Action
-        fields = ["search", "plan", "rag", "flag", "past"]
-        form = GovukFilterForm
-
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data if data is not None else {}, *args, **kwargs)
-
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(reference__icontains=value) | Q(activity__icontains=value)
-                               | Q(desired_outcome__icontains=value))
-
-    def filter_flag(self, queryset, name, value):
-        return queryset.filter(**{{"overdue": "is_overdue", "due_soon": "is_due_soon",
-                                   "needs_update": "needs_update"}[value]: True})
+# ScopeChoices, ScopedChoiceFilter and InlineSelect are defined with the register's filters below.
 
 
 # The action register -------------------------------------------------------------------------------
@@ -190,3 +173,45 @@ class RegisterFilter(django_filters.FilterSet):
         """Not updated since before the London day `value` began: last updated earlier, or never."""
         start = end_of_day(value - datetime.timedelta(days=1))
         return queryset.filter(Q(last_updated__lte=start) | Q(last_updated__isnull=True))
+
+
+class MyActionsFilter(django_filters.FilterSet):
+    """Filters for an officer's own actions. Needs a queryset annotated by with_attention().
+
+    Always bound (an empty query string is the defaults), so past plans are hidden on a first visit too. The plan
+    choices are the plans the user may see (another organisation's plan is never a choice, nor a valid value)."""
+
+    search = django_filters.CharFilter(method="filter_search", label="Search")
+    plan = ScopedChoiceFilter(method="filter_plan", label="Plan", empty_label="All plans", widget=InlineSelect)
+    rag = django_filters.ChoiceFilter(field_name="current_rag", choices=RAG.choices, label="Rating",
+                                      empty_label="Any rating", widget=InlineSelect)
+    flag = django_filters.ChoiceFilter(method="filter_flag", choices=FLAG_CHOICES, label="Needs attention",
+                                       empty_label="Everything", widget=InlineSelect)
+    past = PastPlansFilter(choices=[("show", "Shown")], label="Superseded and closed plans", empty_label="Hidden",
+                           widget=InlineSelect)
+
+    class Meta:
+        model = Action
+        fields = ["search", "plan", "rag", "flag", "past"]
+        form = GovukFilterForm
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, scope=None):
+        super().__init__(data if data is not None else {}, queryset, request=request, prefix=prefix)
+        self.plans = MyPlans(scope or RegisterScope(request.user if request is not None else None))
+        self.filters["plan"].extra["choices"] = ScopeChoices(self.plans, "choices")
+
+    def picked_plan(self) -> Plan | None:
+        """The plan chosen in the plan filter (a valid choice), or None."""
+        value = getattr(self.form, "cleaned_data", {}).get("plan")
+        return self.plans.by_id.get(value) if value else None
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.filter(theme__plan_id=self.plans.by_id[value].pk)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(activity__icontains=value)
+                               | Q(desired_outcome__icontains=value))
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{{"overdue": "is_overdue", "due_soon": "is_due_soon",
+                                   "needs_update": "needs_update"}[value]: True})

@@ -114,49 +114,6 @@ class ActionTable(tables.Table):
         return value
 
 
-class FlagsColumn(tables.Column):
-    """Overdue, due soon and needs update as words in tags (never colour alone)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(accessor="attention", verbose_name="Needs attention", **kwargs)
-
-    def render(self, value, record):
-        flags = [(record.is_overdue, "Overdue", "govuk-tag--red"), (record.is_due_soon, "Due soon", "govuk-tag--yellow"),
-                 (record.needs_update, "Needs update", "govuk-tag--purple")]
-        shown = [format_html('<strong class="govuk-tag {} app-rag-tag">{}</strong>', css, word)
-                 for on, word, css in flags if on]
-        return format_html(" ".join(["{}"] * len(shown)), *shown) if shown else "—"
-
-
-def _plan_with_label(title, action):
-    """An action's plan title, with the plan's restricted label if it has one (theme__plan is select_related)."""
-    plan = action.theme.plan
-    return format_html("{} {}", title, restricted_tag(plan)) if plan.restricted else title
-
-
-class MyActionsTable(BoundedPagesTable):
-    region_label = "My actions"
-    reference = tables.Column(linkify=True, verbose_name="Action", order_by=("reference",))
-    plan = tables.Column(accessor="theme__plan__title", verbose_name="Plan", order_by=("theme__plan__title",))
-    theme = tables.Column(accessor="theme__number", verbose_name="Theme", order_by=("theme__order",))
-    activity = tables.Column(verbose_name="Activity", orderable=False)
-    due_date = DateColumn(format="j M Y", verbose_name="Due", order_by=("due_date",))
-    current_rag = RAGColumn(verbose_name="Rating")
-    last_updated = DateColumn(format="j M Y", verbose_name="Last updated", default="Never")
-    attention = FlagsColumn()
-
-    class Meta:
-        template_name = "includes/table.html"
-        empty_text = "You have no actions that match."
-        per_page = 50
-
-    def render_activity(self, value):
-        return value if len(value) <= 120 else value[:117].rstrip() + "…"
-
-    def render_plan(self, value, record):
-        return _plan_with_label(value, record)
-
-
 def pk_url_format(name: str):
     """reverse(name, args=[pk]) as a function of pk, from one reverse(): a page of rows then links each row
     without resolving the URL again."""
@@ -166,9 +123,9 @@ def pk_url_format(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-class RegisterColumn(tables.Column):
-    """A register column: django-tables2 keeps its header, sort link and ordering, and its cell is the table's
-    cell(name, record), printed by RegisterTable.rows_html for a whole page at once. Every value, empty ones
+class PrintedColumn(tables.Column):
+    """A column of a PrintedRowsTable: django-tables2 keeps its header, sort link and ordering, and its cell is
+    the table's cell(name, record), printed by rows_html for a whole page at once. Every value, empty ones
     included, goes to cell(), which prints the dash itself."""
 
     def __init__(self, **kwargs):
@@ -176,6 +133,16 @@ class RegisterColumn(tables.Column):
 
     def render(self, record, table, bound_column):
         return mark_safe(table.cell(bound_column.name, record))  # cell() escapes what it prints
+
+
+class PrintedRAGColumn(PrintedColumn, RAGColumn):
+    """The RAG column's worst-first ordering (RAGColumn.order), with a printed cell (PrintedColumn.render)."""
+
+    order = RAGColumn.order
+
+
+class RegisterColumn(PrintedColumn):
+    """A register column: a printed cell, and ties broken in the register's own order."""
 
     def order(self, queryset, is_descending):
         """By this column, then rows that tie in the register's own order (plan, theme, action, id), which the
@@ -198,42 +165,24 @@ _FLAG_TAGS = [("is_overdue", '<strong class="govuk-tag govuk-tag--red app-rag-ta
               ("needs_update", '<strong class="govuk-tag govuk-tag--purple app-rag-tag">Needs update</strong>')]
 
 
-class RegisterTable(BoundedPagesTable):
-    """Every action the user may see, across plans (register.RegisterScope.queryset()).
+class PrintedRowsTable(BoundedPagesTable):
+    """A table of actions whose rows are printed in one pass of plain Python (rows_html, from a template such as
+    plans/register_table.html): django-tables2's per-cell accessors, signature inspection and template loop were
+    most of a page's time. The columns (PrintedColumn), their headers and sort links, ordering and pagination stay
+    django-tables2's; a cell read the usual way (row.get_cell) is the same cell(). The records need theme__plan
+    select_related, and current_rag, last_updated and the attention flags annotated (with_attention)."""
 
-    Its rows are printed in one pass of plain Python (rows_html, from plans/register_table.html): django-tables2's
-    per-cell accessors, signature inspection and template loop were most of the page's time. The columns, their
-    headers and sort links, ordering and pagination stay django-tables2's; a cell read the usual way
-    (row.get_cell) is the same cell()."""
-
-    region_label = "Action register"
-
-    reference = RegisterColumn(verbose_name="Action", order_by=("reference",))
-    plan = RegisterColumn(accessor="theme__plan__title", verbose_name="Plan", order_by=("theme__plan__title",))
-    theme = RegisterColumn(accessor="theme__number", verbose_name="Theme",
-                           order_by=("theme__plan__title", "theme__order"))
-    activity = RegisterColumn(verbose_name="Activity", orderable=False)
-    lead = RegisterColumn(accessor="lead_as_printed", verbose_name="Lead", order_by=("lead__name", "lead_as_printed"))
-    due_date = RegisterColumn(verbose_name="Due", order_by=("due_date",))
-    current_rag = RegisterRAGColumn(verbose_name="RAG")
-    last_updated = RegisterColumn(verbose_name="Last updated")
-    attention = RegisterColumn(verbose_name="Needs attention")
-    codes = RegisterColumn(accessor="pk", verbose_name="Codes", orderable=False)
-
-    class Meta:
-        template_name = "plans/register_table.html"
-        empty_text = "No actions match these filters."
-        per_page = 50
+    no_column = "This table has no column {!r}"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._action_url = pk_url_format("plans:action")
         self._plan_cells, self._rag_tags = {}, {}
-        self._codes = self._months = self._zone = None
+        self._months = self._zone = None
+        # The cells a subclass may add to, by column name.
         self._cells = {"reference": self._reference_cell, "plan": self._plan_cell, "theme": self._theme_cell,
-                       "activity": self._activity_cell, "lead": self._lead_cell, "due_date": self._due_cell,
-                       "current_rag": self._rag_cell, "last_updated": self._updated_cell,
-                       "attention": self._attention_cell, "codes": self._codes_cell}
+                       "activity": self._activity_cell, "due_date": self._due_cell, "current_rag": self._rag_cell,
+                       "last_updated": self._updated_cell, "attention": self._attention_cell}
 
     # One page's records and what they share, each read once.
 
@@ -267,12 +216,6 @@ class RegisterTable(BoundedPagesTable):
         text = action.activity
         return escape(text if len(text) <= 120 else text[:117].rstrip() + "…") if text else _DASH
 
-    def _lead_cell(self, action) -> str:
-        printed, named = action.lead_as_printed, action.lead.name if action.lead else ""
-        if printed and named and named != printed:
-            return f'{escape(printed)} <span class="govuk-hint govuk-!-display-inline">({escape(named)})</span>'
-        return escape(printed or named or _DASH)
-
     def _due_cell(self, action) -> str:
         return self._day(action.due_date) if action.due_date else _DASH
 
@@ -292,15 +235,10 @@ class RegisterTable(BoundedPagesTable):
     def _attention_cell(self, action) -> str:
         return " ".join(tag for flag, tag in _FLAG_TAGS if getattr(action, flag)) or _DASH
 
-    def _codes_cell(self, action) -> str:
-        if self._codes is None:
-            self._codes = codes_by_action([record.pk for record in self._records()])
-        return escape(", ".join(self._codes.get(action.pk, []))) or _DASH
-
     def cell(self, name: str, action) -> str:
-        """The HTML of one cell of the register (escaped)."""
+        """The HTML of one cell (escaped)."""
         if name not in self._cells:
-            raise ValueError(f"The register has no column {name!r}")
+            raise ValueError(self.no_column.format(name))
         return self._cells[name](action)
 
     def rows_html(self) -> str:
@@ -316,3 +254,66 @@ class RegisterTable(BoundedPagesTable):
             rows.append(f'<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{len(names)}">'
                         f"{escape(self.empty_text)}</td></tr>")
         return mark_safe("\n".join(rows))
+
+
+class RegisterTable(PrintedRowsTable):
+    """Every action the user may see, across plans (register.RegisterScope.queryset()), its rows printed in one
+    pass (PrintedRowsTable, plans/register_table.html), with the register's own lead and codes cells."""
+
+    region_label = "Action register"
+
+    reference = RegisterColumn(verbose_name="Action", order_by=("reference",))
+    plan = RegisterColumn(accessor="theme__plan__title", verbose_name="Plan", order_by=("theme__plan__title",))
+    theme = RegisterColumn(accessor="theme__number", verbose_name="Theme",
+                           order_by=("theme__plan__title", "theme__order"))
+    activity = RegisterColumn(verbose_name="Activity", orderable=False)
+    lead = RegisterColumn(accessor="lead_as_printed", verbose_name="Lead", order_by=("lead__name", "lead_as_printed"))
+    due_date = RegisterColumn(verbose_name="Due", order_by=("due_date",))
+    current_rag = RegisterRAGColumn(verbose_name="RAG")
+    last_updated = RegisterColumn(verbose_name="Last updated")
+    attention = RegisterColumn(verbose_name="Needs attention")
+    codes = RegisterColumn(accessor="pk", verbose_name="Codes", orderable=False)
+
+    class Meta:
+        template_name = "plans/register_table.html"
+        empty_text = "No actions match these filters."
+        per_page = 50
+
+    no_column = "The register has no column {!r}"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._codes = None
+        self._cells |= {"lead": self._lead_cell, "codes": self._codes_cell}
+
+    def _lead_cell(self, action) -> str:
+        printed, named = action.lead_as_printed, action.lead.name if action.lead else ""
+        if printed and named and named != printed:
+            return f'{escape(printed)} <span class="govuk-hint govuk-!-display-inline">({escape(named)})</span>'
+        return escape(printed or named or _DASH)
+
+    def _codes_cell(self, action) -> str:
+        if self._codes is None:
+            self._codes = codes_by_action([record.pk for record in self._records()])
+        return escape(", ".join(self._codes.get(action.pk, []))) or _DASH
+
+
+class MyActionsTable(PrintedRowsTable):
+    """An officer's own actions (views.actions.MyActionsView), printed as RegisterTable prints the register."""
+
+    region_label = "My actions"
+    reference = PrintedColumn(verbose_name="Action", order_by=("reference",))
+    plan = PrintedColumn(accessor="theme__plan__title", verbose_name="Plan", order_by=("theme__plan__title",))
+    theme = PrintedColumn(accessor="theme__number", verbose_name="Theme", order_by=("theme__order",))
+    activity = PrintedColumn(verbose_name="Activity", orderable=False)
+    due_date = PrintedColumn(verbose_name="Due", order_by=("due_date",))
+    current_rag = PrintedRAGColumn(verbose_name="Rating")
+    last_updated = PrintedColumn(verbose_name="Last updated")
+    attention = PrintedColumn(accessor="attention", verbose_name="Needs attention")
+
+    no_column = "My actions has no column {!r}"
+
+    class Meta:
+        template_name = "plans/printed_table.html"
+        empty_text = "You have no actions that match."
+        per_page = 50

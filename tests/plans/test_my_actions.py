@@ -1,6 +1,7 @@
 """My actions: the officer's own actions, what needs attention first, sorting and filtering."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -133,3 +134,91 @@ def test_plan_page_download_links_serve_each_format(client, cast, fmt):
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{cast.plan.slug}.{fmt}"'
     assert client.get(reverse("plans:export", args=[cast.plan.slug, "exe"])).status_code == 404
+
+
+# The rows printed in one pass (MyActionsTable.rows_html) ----------------------------------------------------
+
+def printed_world(cast):
+    """A small world with text to escape, a restricted plan, empty cells and every flag, on fixed dates."""
+    hostile = f.PlanFactory(organisation=cast.org, board=cast.plan.board, title='Plan <b>"one"</b> & co',
+                            restricted=True, exemption_paragraph=3)
+    f.MembershipFactory(board=cast.plan.board, person=cast.lead)  # a board seat: the restricted plan is theirs to see
+    theme = f.ThemeFactory(plan=hostile, number="<i>3</i>")
+    hostile_ref = f.ActionFactory(theme=theme, lead=cast.lead, reference="<script>x</script>",
+                                  activity="A & B <em>now</em>", due_date=datetime.date(2020, 3, 1))
+    f.ActionFactory(theme=theme, lead=cast.lead, reference="", activity="x" * 130, due_date=None)
+    updated = f.ActionFactory(theme=theme, lead=cast.lead, reference="3.1", activity="Rated",
+                              due_date=datetime.date(2031, 12, 25))
+    f.ProgressUpdateFactory(action=updated, rag=RAG.AMBER,
+                            created_at=datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.UTC))
+    return hostile, hostile_ref, updated
+
+
+def rows_of(page: str) -> list[str]:
+    """The table body's rows as printed, the white space between tags (which no one sees) taken out."""
+    body = page.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
+    return re.sub(r">\s+<", "><", body.strip()).replace("</tr>", "</tr>\n").splitlines()
+
+
+TAG = '<strong class="govuk-tag {} app-rag-tag">{}</strong>'
+RESTRICTED = ('<strong class="govuk-tag govuk-tag--red app-restricted-tag">Restricted — not for publication '
+              "(Schedule 12A, paragraph 3: financial or business affairs of any particular person)</strong>")
+
+
+def printed_row(*cells):
+    head, *rest = cells
+    return (f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{head}</th>'
+            + "".join(f'<td class="govuk-table__cell">{cell}</td>' for cell in rest) + "</tr>")
+
+
+def test_printed_rows_are_what_django_tables2_printed(client, cast):
+    """The rows as the page printed them through django-tables2's own loop before they were printed in one pass
+    (captured from that version): escaping, links, the restricted label, dashes, "Never", dates, tags."""
+    plan, hostile_ref, updated = printed_world(cast)
+    client.force_login(cast.lead.user)
+    plan_cell = f"Plan &lt;b&gt;&quot;one&quot;&lt;/b&gt; &amp; co {RESTRICTED}"
+    theme_cell = "&lt;i&gt;3&lt;/i&gt;"
+    not_rated = TAG.format("govuk-tag--grey", "Not yet rated")
+    needs_update = TAG.format("govuk-tag--purple", "Needs update")
+    blank = next(a for a in plan.themes.get().actions.all() if not a.reference)
+    expected = {
+        hostile_ref.pk: printed_row(f'<a href="/actions/{hostile_ref.pk}/">&lt;script&gt;x&lt;/script&gt;</a>',
+                                    plan_cell, theme_cell, "A &amp; B &lt;em&gt;now&lt;/em&gt;", "1 Mar 2020",
+                                    not_rated, "Never", TAG.format("govuk-tag--red", "Overdue") + needs_update),
+        blank.pk: printed_row("—", plan_cell, theme_cell, "x" * 117 + "…", "—", not_rated, "Never", needs_update),
+        updated.pk: printed_row(f'<a href="/actions/{updated.pk}/">3.1</a>', plan_cell, theme_cell, "Rated",
+                                "25 Dec 2031", TAG.format("govuk-tag--orange", "Amber"), "31 Jan 2026", needs_update),
+    }
+    # Unsorted and sorted: every row as it was, in the order of django-tables2's page (where an empty due date
+    # falls is the database's own rule).
+    for params in ({"plan": plan.pk}, {"plan": plan.pk, "sort": "-plan"}):
+        response = client.get(reverse("plans:my_actions"), params)
+        order = [action.pk for action in response.context["table"].paginated_rows.data]
+        assert sorted(order) == sorted(expected)
+        assert rows_of(response.content.decode()) == [expected[pk] for pk in order]
+
+
+def test_a_cell_read_through_django_tables2_is_the_printed_cell(client, cast):
+    printed_world(cast)
+    client.force_login(cast.lead.user)
+    table = client.get(reverse("plans:my_actions")).context["table"]
+    rows = list(table.paginated_rows)
+    assert len(rows) == 4
+    for row in rows:
+        for column in table.columns:
+            assert row.get_cell(column.name) == table.cell(column.name, row.record)
+    with pytest.raises(ValueError, match="My actions has no column 'lead'"):
+        table.cell("lead", rows[0].record)
+
+
+def test_the_plan_filter_lists_only_visible_plans_and_refuses_others(client, cast):
+    hidden = f.PlanFactory(organisation=f.OtherOrganisationFactory(), title="Elsewhere")
+    client.force_login(cast.lead.user)
+    page = client.get(reverse("plans:my_actions")).content.decode()
+    assert f'<option value="{cast.plan.pk}">{cast.plan}</option>' in page and "Elsewhere" not in page
+    response = client.get(reverse("plans:my_actions"), {"plan": hidden.pk})
+    assert response.status_code == 200 and not list(response.context["table"].data)
+    assert response.context["filter"].form.errors["plan"] == [
+        "Select a valid choice. That choice is not one of the available choices."]
+    assert f'<option value="{cast.plan.pk}" selected>' in client.get(
+        reverse("plans:my_actions"), {"plan": cast.plan.pk}).content.decode()
