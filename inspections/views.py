@@ -3,11 +3,11 @@
 import html
 
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from plans.models import Plan
+from plans.tables import pk_url_format
+from plans.templatetags.dashboard import short_text
 from plans.templatetags.rag import rag_tag
 
 from .models import Inspection, Recommendation
@@ -54,7 +54,6 @@ class _ListedRows:
     the page's time."""
 
     ACTIVITY_CHARS = 160
-    STAND_IN = 987654321
     HTML = """
       <tr class="govuk-table__row">
         <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{}">{}</a></th>
@@ -74,8 +73,7 @@ class="govuk-visually-hidden"> of {} {} for {} in the action register</span></a>
       </tr>"""
 
     def __init__(self):
-        # Reversed once with a stand-in pk, each row's pk put in its place.
-        self.action_url = reverse("plans:action", args=[self.STAND_IN]).replace(str(self.STAND_IN), "{}")
+        self.action_url = pk_url_format("plans:action")
         self.words = {}  # plan pk: _plan_words(plan)
 
     def row(self, action, routes):
@@ -89,9 +87,9 @@ class="govuk-visually-hidden"> of {} {} for {} in the action register</span></a>
                 linked.append(f"{ROUTE_LABELS[route]} ({part_word} {theme.number})")
             else:
                 linked.append(ROUTE_LABELS[route])
-        return _html(self.HTML, self.action_url.format(action.pk), action.reference,
-                     f"{plan_words}, {part_word} {theme.number}", self._short(action.activity), "; ".join(linked),
-                     rag_tag(action.current_rag))
+        return _html(self.HTML, self.action_url(action.pk), action.reference,
+                     f"{plan_words}, {part_word} {theme.number}", short_text(action.activity, self.ACTIVITY_CHARS),
+                     "; ".join(linked), rag_tag(action.current_rag))
 
     def theme_row(self, tally, recommendation):
         """A theme whose code table lists the recommendation: its actions' number and ratings (as words, with
@@ -110,10 +108,3 @@ class="govuk-visually-hidden"> of {} {} for {} in the action register</span></a>
             self.words[plan.pk] = (f"{plan.title} ({plan.get_status_display().lower()})",
                                    plan.get_part_word_display().lower())
         return self.words[plan.pk]
-
-    def _short(self, text):
-        """What `truncatechars:160` prints. Short ASCII text is returned as it is (what Truncator returns for it,
-        NFC normalisation changing nothing in ASCII) without walking it character by character."""
-        if len(text) <= self.ACTIVITY_CHARS and text.isascii():
-            return text
-        return Truncator(text).chars(self.ACTIVITY_CHARS)

@@ -167,7 +167,7 @@ _FLAG_TAGS = [("is_overdue", '<strong class="govuk-tag govuk-tag--red app-rag-ta
 
 class PrintedRowsTable(BoundedPagesTable):
     """A table of actions whose rows are printed in one pass of plain Python (rows_html, from a template such as
-    plans/register_table.html): django-tables2's per-cell accessors, signature inspection and template loop were
+    plans/printed_table.html): django-tables2's per-cell accessors, signature inspection and template loop were
     most of a page's time. The columns (PrintedColumn), their headers and sort links, ordering and pagination stay
     django-tables2's; a cell read the usual way (row.get_cell) is the same cell(). The records need theme__plan
     select_related, and current_rag, last_updated and the attention flags annotated (with_attention)."""
@@ -258,7 +258,7 @@ class PrintedRowsTable(BoundedPagesTable):
 
 class RegisterTable(PrintedRowsTable):
     """Every action the user may see, across plans (register.RegisterScope.queryset()), its rows printed in one
-    pass (PrintedRowsTable, plans/register_table.html), with the register's own lead and codes cells."""
+    pass (PrintedRowsTable, plans/printed_table.html), with the register's own lead and codes cells."""
 
     region_label = "Action register"
 
@@ -275,7 +275,7 @@ class RegisterTable(PrintedRowsTable):
     codes = RegisterColumn(accessor="pk", verbose_name="Codes", orderable=False)
 
     class Meta:
-        template_name = "plans/register_table.html"
+        template_name = "plans/printed_table.html"
         empty_text = "No actions match these filters."
         per_page = 50
 
