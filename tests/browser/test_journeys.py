@@ -206,6 +206,9 @@ def test_officer_updates_an_action_with_the_keyboard_alone(live_server, browser,
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/account/login/")
+    # GOV.UK Frontend's skip link module moves the focus; a key pressed before the module (a deferred script) has
+    # started only scrolls, so wait until it has.
+    wait_until(page, "document.querySelector('.govuk-skip-link').hasAttribute('data-govuk-skip-link-init')")
 
     # The skip link is the first stop, visibly, and moves focus to the main content.
     page.keyboard.press("Tab")
