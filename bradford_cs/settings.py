@@ -266,7 +266,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 # that a page does not pay a session write every time. base.html warns before the end
 # (ui/static/ui/session-timeout.js) and "Stay signed in" posts to ui.views.keep_alive without leaving the page
 # (WCAG 2.2.1).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "ui.sessions"
 SESSION_IDLE_MINUTES = envint("DJANGO_SESSION_IDLE_MINUTES", 30)
 if SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured(f"DJANGO_SESSION_IDLE_MINUTES must be at least 1, not {SESSION_IDLE_MINUTES}")

@@ -112,7 +112,7 @@ def counts(django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.test.utils import override_settings
 
-    # The sliding session is saved again once SESSION_SLIDE_SECONDS have passed (three queries, once a minute
+    # The sliding session is saved again once SESSION_SLIDE_SECONDS have passed (one query, once a minute
     # whatever the data): keep it out of the counts, which would otherwise depend on how slow the machine is.
     with django_db_blocker.unblock(), override_settings(SESSION_SLIDE_SECONDS=10**9), transaction.atomic():
         home = OrganisationFactory()

@@ -252,8 +252,12 @@ def test_the_session_cookie_is_httponly_and_samesite(client):
 def test_sessions_live_in_the_database_and_end_after_the_idle_minutes_from_the_environment():
     default = settings_in(PRODUCTION, "SESSION_ENGINE", "SESSION_IDLE_MINUTES", "SESSION_COOKIE_AGE",
                           "SESSION_SLIDE_SECONDS")
-    assert default == {"SESSION_ENGINE": "django.contrib.sessions.backends.db", "SESSION_IDLE_MINUTES": 30,
+    assert default == {"SESSION_ENGINE": "ui.sessions", "SESSION_IDLE_MINUTES": 30,
                        "SESSION_COOKIE_AGE": 1800, "SESSION_SLIDE_SECONDS": 60}
+    from django.contrib.sessions.backends import db
+
+    from ui.sessions import SessionStore
+    assert issubclass(SessionStore, db.SessionStore)  # in the database: app servers hold no state
     shorter = settings_in(PRODUCTION | {"DJANGO_SESSION_IDLE_MINUTES": "15"}, "SESSION_COOKIE_AGE")
     assert shorter == {"SESSION_COOKIE_AGE": 900}
 
