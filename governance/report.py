@@ -14,7 +14,7 @@ hangs off those plans or off the meeting's board, which the user sees with the m
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
 from plans.measures import Direction, MeasureRating
@@ -150,11 +150,6 @@ def _rag_bar(counts: dict, *, title: str) -> str:
     return stacked_bar(rag_segments(counts), title=title, desc=desc, width=600)
 
 
-def _counts(rows) -> dict:
-    found = Counter(row["rag"] for row in rows)
-    return {rag.value: found.get(rag.value, 0) for rag in SEVERITY}
-
-
 def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board_meetings=None) -> dict:
     """Everything the highlight report shows, as plain values and model rows, plus `figures` (JSON-safe).
 
@@ -181,16 +176,24 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
     # The plans' actions as at the position date (plans are few, so the theme and plan come in the same query).
     # The comparison date is earlier, so the actions in the plans then (in_plan_at: added by then) are among
     # these, and their rating then rides in the same query.
+    # The lead's name rides as a column, not a Person per row; the long texts the report never prints stay
+    # behind (thousands of rows in a council's plans: building objects was most of the report's time).
     actions = list(
         Action.objects.filter(theme__plan__in=plan_ids).as_at(as_at).with_rag_then(compare_date, "rag_then")
-        .select_related("theme", "lead").order_by("theme__plan__start", "theme__plan_id", "theme__order", "order", "pk")
+        .annotate(lead_name=F("lead__name")).defer("desired_outcome", "note").select_related("theme")
+        .order_by("theme__plan__start", "theme__plan_id", "theme__order", "order", "pk")
     )
-    # One Theme and one Plan object each, not a copy per action row (thousands in a council's plans).
+    # One Theme and one Plan object each, not a copy per action row.
     by_plan, themes = {p.pk: p for p in plans}, {}
     for action in actions:
-        action.theme = themes.setdefault(action.theme_id, action.theme)
-        action.theme.plan = by_plan[action.theme.plan_id]
-    before = {a.pk: {"current_rag": a.rag_then, "theme__plan_id": a.theme.plan_id} for a in actions
+        theme = themes.get(action.theme_id)
+        if theme is None:
+            theme = themes[action.theme_id] = action.theme
+            theme.plan = by_plan[theme.plan_id]
+        else:
+            action.theme = theme
+        action.plan_id = theme.plan_id
+    before = {a.pk: {"current_rag": a.rag_then, "theme__plan_id": a.plan_id} for a in actions
               if a.added_on <= compare_date}
     # Every update by the position date, oldest first per action, in ONE query for all the plans: the questions
     # for the board fold over them, and each action's last is the update that gives its rating (as_at's
@@ -204,7 +207,7 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
         then = before.get(action.pk)
         rows.append({
             "action": action, "pk": action.pk, "reference": action.reference, "plan": action.theme.plan,
-            "theme": action.theme, "lead": action.lead.name if action.lead else action.lead_as_printed,
+            "theme": action.theme, "lead": action.lead_name or action.lead_as_printed,
             "rag": action.current_rag, "rag_label": RAG(action.current_rag).label,
             "was_rag": then["current_rag"] if then else None,
             "was_label": RAG(then["current_rag"]).label if then else "Not in the plan",
@@ -219,10 +222,13 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
     completed = [r for r in rows if r["rag"] == RAG.BLUE and r["was_rag"] != RAG.BLUE]
     revised = _revised_dates(rows, history, compare_date, as_at)
 
+    # Each plan's ratings now and then, counted in one pass over each.
+    tally_now = Counter((a.plan_id, a.current_rag) for a in actions)
+    tally_then = Counter((row["theme__plan_id"], row["current_rag"]) for row in before.values())
     plan_rows = []
     for plan in plans:
-        now = _counts(r for r in rows if r["plan"].pk == plan.pk)
-        then = _counts({"rag": row["current_rag"]} for row in before.values() if row["theme__plan_id"] == plan.pk)
+        now = {rag.value: tally_now[plan.pk, rag.value] for rag in SEVERITY}
+        then = {rag.value: tally_then[plan.pk, rag.value] for rag in SEVERITY}
         plan_rows.append({
             "plan": plan, "counts": now, "was_counts": then, "total": sum(now.values()), "was_total": sum(then.values()),
             "count_rows": [{"rag": rag.value, "label": rag.label, "now": now[rag.value], "then": then[rag.value]}
@@ -396,14 +402,19 @@ def _questions(context, actions, updates, history, last_met) -> list[dict]:
     questions = []
     due_dates = _due_dates(history)
     board_id = context["meeting"].board_id
+    # Each plan's actions and updates, sorted out in one pass over each (updates keep their order).
+    plan_actions, plan_updates, plan_of = defaultdict(list), defaultdict(list), {}
+    for action in actions:
+        plan_actions[action.plan_id].append(action)
+        plan_of[action.pk] = action.plan_id
+    for update in updates:
+        plan_updates[plan_of.get(update.action_id)].append(update)
     for p in context["plans"]:
         plan = p["plan"]
-        mine = [a for a in actions if a.theme.plan_id == plan.pk]
-        mine_pks = {a.pk for a in mine}
         # The report's meetings are its own board's: a plan of another board reads that board's last meeting.
         met = last_met if plan.board_id == board_id else False
-        for result in questions_for_board(plan, as_at=context["as_at"], actions=mine, history=due_dates, last_met=met,
-                                          updates=[u for u in updates if u.action_id in mine_pks]):
+        for result in questions_for_board(plan, as_at=context["as_at"], actions=plan_actions[plan.pk],
+                                          history=due_dates, last_met=met, updates=plan_updates[plan.pk]):
             if result.actions:
                 refs = ", ".join(a.reference for a in result.actions)
                 questions.append({"question": f"{result.title}: {_plural(len(result.actions), 'action')} in "

@@ -468,8 +468,9 @@ def plan_position(plan, *, as_at: datetime.date, compare: datetime.date, user=No
     next_meeting = Meeting.objects.next_to_meet(plan.board, as_at)
     due_before = (timezone.localdate(next_meeting.start) if next_meeting
                   else as_at + datetime.timedelta(days=DEFAULT_COMPARE_DAYS))
+    # No lead and no long texts: the dashboard names neither, and hundreds of rows would build them for nothing.
     actions = list(Action.objects.for_plan(plan).position_at(as_at, due_before=due_before)
-                   .select_related("lead").order_by("theme__order", "order", "pk"))
+                   .defer("desired_outcome", "note").order_by("theme__order", "order", "pk"))
 
     themes = {theme.pk: ThemePosition(theme=theme)
               for theme in Theme.objects.filter(plan=plan).with_latest_impact(as_at).order_by("order", "pk")}
