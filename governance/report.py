@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from plans.measures import Direction, MeasureRating
 from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan
-from plans.positions import plans_updates
+from plans.positions import QUESTION_LIST_LIMIT, plans_updates
 from plans.querysets import end_of_day
 from plans.questions import questions_for_board
 from plans.rag import RAG, SEVERITY
@@ -37,6 +37,8 @@ DEFAULT_LOOKAHEAD_DAYS = 28
 # the whole plan, and at a council's scale hundreds of rows made the PDF take minutes. The figures, counts and
 # summary still cover every row.
 LIST_LIMIT = 20
+# A question names this many of its actions by reference, as the dashboard's questions do.
+QUESTION_REFERENCES = QUESTION_LIST_LIMIT
 LISTED = ["red", "overdue", "revised", "completed", "milestones_due", "milestones_done", "measures_moved"]
 
 # Order of the report's sections: the contents list, the PDF bookmarks and the Word headings follow it.
@@ -416,7 +418,12 @@ def _questions(context, actions, updates, history, last_met) -> list[dict]:
         for result in questions_for_board(plan, as_at=context["as_at"], actions=plan_actions[plan.pk],
                                           history=due_dates, last_met=met, updates=plan_updates[plan.pk]):
             if result.actions:
-                refs = ", ".join(a.reference for a in result.actions)
+                # The first few references, as the dashboard names them: a question over hundreds of actions
+                # listed every one, and seven of a pack's twenty pages were references.
+                named = result.actions[:QUESTION_REFERENCES]
+                refs = ", ".join(a.reference for a in named)
+                if len(result.actions) > len(named):
+                    refs += f" and {len(result.actions) - len(named)} more: the plan's dashboard lists them all"
                 questions.append({"question": f"{result.title}: {_plural(len(result.actions), 'action')} in "
                                               f"{plan.title} ({refs}).", "why": result.why})
     for row in context["red"]:

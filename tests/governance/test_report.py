@@ -8,6 +8,7 @@ import docx
 import pypdf
 from django.urls import reverse
 
+from governance import report as report_module
 from governance.report import build_report
 from plans.rag import RAG
 from tests.governance import report_world
@@ -84,6 +85,14 @@ def test_it_lists_the_vital_signs_that_moved_impact_questions_and_matters_arisin
     assert "No update since the board last met: 2 actions in Improvement Plan (1.2, 2.2)." in questions
     assert any("impact is not yet evident" in q for q in questions)
     assert report["matters"] == [world.open_item]
+
+
+def test_a_question_names_its_first_actions_and_counts_the_rest(world, monkeypatch):
+    monkeypatch.setattr(report_module, "QUESTION_REFERENCES", 1)
+    questions = [q["question"] for q in build_report(world.meeting)["questions"]]
+    assert ("No update since the board last met: 2 actions in Improvement Plan (1.2 and 1 more: the plan's "
+            "dashboard lists them all).") in questions
+    assert "Went from Green straight to Red: 1 action in Improvement Plan (1.1)." in questions
 
 
 def test_the_figures_are_json_and_come_from_the_same_context(world):
