@@ -200,7 +200,7 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
     # Every update by the position date, oldest first per action, in ONE query for all the plans: the questions
     # for the board fold over them, and each action's last is the update that gives its rating (as_at's
     # current_rag reads the same latest update by the end of that day).
-    updates = plans_updates(plan_ids, as_at=as_at, extra=("revised_due_date", "evidence"))
+    updates = plans_updates(plan_ids, as_at=as_at, extra=("revised_due_date", "evidence"), authors=False)
     rating_updates = {update.action_id: update for update in updates}
     history = _history(plan_ids)
     rows = []
