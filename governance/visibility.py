@@ -21,7 +21,7 @@ An object outside the rule is simply not in the queryset, so `get_object_or_404`
 
 import functools
 
-from django.db.models import Q
+from django.db.models import Expression, Q
 from django.utils import timezone
 
 
@@ -42,6 +42,40 @@ def _per_user(build):
         return built[key].all()
 
     return memo
+
+
+class CompiledIds(Expression):
+    """An uncorrelated subquery of ids, compiled to SQL once per database and then handed to every query that
+    filters on it as that SQL text.
+
+    Django compiles a nested subquery afresh each time a query uses it, and the rule's roots are deep (the
+    visible plans are a union of three routes, each with subqueries of its own): compiling them again was some
+    milliseconds of every query of every page. The text is exactly what the queryset compiles to, and the
+    database runs it with each query, so nothing read through it goes stale."""
+
+    def __init__(self, queryset):
+        super().__init__()
+        self.queryset = queryset
+        self.compiled = {}  # database alias -> (sql, params); shared by the copies Django makes of the expression
+
+    def as_sql(self, compiler, connection):
+        found = self.compiled.get(connection.alias)
+        if found is None:
+            sql, params = self.queryset.query.get_compiler(connection=connection).as_sql()
+            found = self.compiled[connection.alias] = (f"({sql})", tuple(params))
+        return found[0], list(found[1])
+
+
+def _compiled(root: str, user):
+    """The root's subquery (visible_plans, visible_meetings...) as CompiledIds, one per user object and day, like
+    the _per_user subqueries it is built from."""
+    if user is None or not getattr(user, "pk", None):
+        return _ROOTS[root](user)
+    key = ("compiled", root, timezone.localdate(), user.is_superuser)
+    built = user.__dict__.setdefault("_visibility_subqueries", {})
+    if key not in built:
+        built[key] = CompiledIds(_ROOTS[root](user))
+    return built[key]
 
 
 def _everything(user) -> bool:
@@ -163,8 +197,8 @@ def _people(user):
 
     from .models import Membership
 
-    seated = Membership.objects.filter(board_id__in=visible_boards(user)).values("person_id")
-    leads = Action.objects.filter(theme__plan_id__in=visible_plans(user)).values("lead_id")
+    seated = Membership.objects.filter(board_id__in=_compiled("board", user)).values("person_id")
+    leads = Action.objects.filter(theme__plan_id__in=_compiled("plan", user)).values("lead_id")
     return Q(organisation_id__in=own_organisations(user)) | Q(pk__in=seated) | Q(pk__in=leads)
 
 
@@ -175,8 +209,8 @@ def _organisations(user):
     from .models import Board
 
     return (Q(pk__in=own_organisations(user))
-            | Q(pk__in=Board.objects.filter(pk__in=visible_boards(user)).values("organisation_id"))
-            | Q(pk__in=Plan.objects.filter(pk__in=visible_plans(user)).values("organisation_id")))
+            | Q(pk__in=Board.objects.filter(pk__in=_compiled("board", user)).values("organisation_id"))
+            | Q(pk__in=Plan.objects.filter(pk__in=_compiled("plan", user)).values("organisation_id")))
 
 
 # How each model reaches the rule: "plan", "board" or "inspection" and the path to its id, or a function of
@@ -202,12 +236,12 @@ _RULES = {
     "governance.board": ("board", "pk"),
     "governance.membership": ("board", "board_id"),
     "governance.meeting": ("meeting", "pk"),
-    "governance.agendaitem": lambda user: Q(meeting_id__in=visible_meetings(user)) & open_or_insider(
+    "governance.agendaitem": lambda user: Q(meeting_id__in=_compiled("meeting", user)) & open_or_insider(
         user, board="meeting__board_id", organisation="meeting__board__organisation_id"),
     "governance.attendance": ("meeting", "meeting_id"),
     "governance.logitem": ("meeting", "meeting_id"),
     "governance.logitemupdate": ("meeting", "item__meeting_id"),
-    "governance.boardpack": lambda user: Q(meeting_id__in=visible_meetings(user)) & open_or_insider(
+    "governance.boardpack": lambda user: Q(meeting_id__in=_compiled("meeting", user)) & open_or_insider(
         user, board="meeting__board_id", organisation="meeting__board__organisation_id"),
     "governance.meetingreminder": ("meeting", "meeting_id"),
     "governance.auditevent": lambda user: Q(organisation_id__in=admin_organisations(user)),
@@ -263,7 +297,7 @@ def _label(queryset) -> str:
 
 def _rule(label: str, user, plan_ids=None) -> Q:
     if label == "plans.milestone":
-        plans = visible_plans(user) if plan_ids is None else plan_ids
+        plans = _compiled("plan", user) if plan_ids is None else plan_ids
         return Q(action__theme__plan_id__in=plans) | Q(theme__plan_id__in=plans)
     rule = _RULES[label]
     if plan_ids is not None and (callable(rule) or rule[0] != "plan"):
@@ -271,7 +305,7 @@ def _rule(label: str, user, plan_ids=None) -> Q:
     if callable(rule):
         return rule(user)
     root, path = rule
-    return Q(**{f"{path}__in": _ROOTS[root](user) if plan_ids is None else plan_ids})
+    return Q(**{f"{path}__in": _compiled(root, user) if plan_ids is None else plan_ids})
 
 
 def visible(queryset, user, *, plan_ids=None):

@@ -158,3 +158,29 @@ def test_restricted_meetings_agenda_items_measures_and_packs_hide_from_outsiders
     assert not Measure.objects.visible_to(colleague).exists() and plan in set(Plan.objects.visible_to(colleague))
     assert set(Meeting.objects.visible_to(member)) == {meeting, open_meeting}
     assert AgendaItem.objects.visible_to(member).count() == 2 and Measure.objects.visible_to(member).count() == 1
+
+
+def test_the_rule_is_compiled_once_a_user_and_still_read_afresh_by_every_query(world, django_assert_num_queries):
+    from django.db import connection
+
+    from governance.visibility import CompiledIds
+
+    a, b, p, board, plan, action, other_plan = world
+    user = f.user_in_role("Board member", person__organisation=a)
+    assert set(Action.objects.visible_to(user)) == {action}
+    compiled = [v for v in user.__dict__["_visibility_subqueries"].values() if isinstance(v, CompiledIds)]
+    assert len(compiled) == 1 and list(compiled[0].compiled) == [connection.alias]
+    sql = compiled[0].compiled[connection.alias]
+    # A plan, a seat and a share made after the SQL was compiled are seen by the next query: the database runs it.
+    later = f.PlanFactory(organisation=a)
+    later_action = f.ActionFactory(theme=f.ThemeFactory(plan=later))
+    f.MembershipFactory(board=other_plan.board, person=user.person)
+    shared = f.PlanFactory(organisation=b)
+    PlanShare.objects.create(plan=shared, organisation=a, start=TODAY - DAY)
+    with django_assert_num_queries(1):
+        seen = set(Action.objects.visible_to(user))
+    assert later_action in seen and action in seen
+    assert set(Plan.objects.visible_to(user)) == {plan, later, other_plan, shared}
+    assert compiled[0].compiled[connection.alias] == sql  # the same text, not compiled again
+    # Another login's rule is its own.
+    assert set(Plan.objects.visible_to(f.user_in_role("Board member", person__organisation=b))) == {other_plan, shared}
