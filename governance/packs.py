@@ -221,7 +221,7 @@ def render_docx(context: dict) -> bytes:
 
     document.add_heading("Questions for the board", level=1)
     for question in context["shown"]["questions"]:
-        document.add_paragraph(question["question"] + (f" Why it matters: {question['why']}" if question["why"] else ""),
+        document.add_paragraph(question["question"] + (f" Why it matters: {question['why']}" if question["why_shown"] else ""),
                                style="List Number")
     _more(document, context, "questions")
     if not context["questions"]:

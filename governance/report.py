@@ -411,21 +411,27 @@ def _questions(context, actions, updates, history, last_met) -> list[dict]:
         plan_of[action.pk] = action.plan_id
     for update in updates:
         plan_updates[plan_of.get(update.action_id)].append(update)
-    for p in context["plans"]:
+    found = []  # (rule's place, plan's place, plan, result)
+    for plan_place, p in enumerate(context["plans"]):
         plan = p["plan"]
         # The report's meetings are its own board's: a plan of another board reads that board's last meeting.
         met = last_met if plan.board_id == board_id else False
-        for result in questions_for_board(plan, as_at=context["as_at"], actions=plan_actions[plan.pk],
-                                          history=due_dates, last_met=met, updates=plan_updates[plan.pk]):
-            if result.actions:
-                # The first few references, as the dashboard names them: a question over hundreds of actions
-                # listed every one, and seven of a pack's twenty pages were references.
-                named = result.actions[:QUESTION_REFERENCES]
-                refs = ", ".join(a.reference for a in named)
-                if len(result.actions) > len(named):
-                    refs += f" and {len(result.actions) - len(named)} more: the plan's dashboard lists them all"
-                questions.append({"question": f"{result.title}: {_plural(len(result.actions), 'action')} in "
-                                              f"{plan.title} ({refs}).", "why": result.why})
+        results = questions_for_board(plan, as_at=context["as_at"], actions=plan_actions[plan.pk],
+                                      history=due_dates, last_met=met, updates=plan_updates[plan.pk])
+        found += [(rule_place, plan_place, plan, result) for rule_place, result in enumerate(results) if result.actions]
+    # Question by question, then plan by plan: why a question matters is said once, at its first plan
+    # ("why_shown"), not again for every plan it is asked of.
+    found.sort(key=lambda item: item[:2])
+    for _rule, _place, plan, result in found:
+        # The first few references, as the dashboard names them: a question over hundreds of actions listed
+        # every one, and seven of a pack's twenty pages were references.
+        named = result.actions[:QUESTION_REFERENCES]
+        refs = ", ".join(a.reference for a in named)
+        if len(result.actions) > len(named):
+            refs += f" and {len(result.actions) - len(named)} more: the plan's dashboard lists them all"
+        questions.append({"question": f"{result.title}: {_plural(len(result.actions), 'action')} in "
+                                      f"{plan.title} ({refs}).", "why": result.why,
+                          "why_shown": not questions or questions[-1]["why"] != result.why})
     for row in context["red"]:
         if not row["revised_due"]:
             questions.append({"question": f"Action {row['reference']} ({row['plan'].title}) is Red with no revised "
@@ -438,6 +444,8 @@ def _questions(context, actions, updates, history, last_met) -> list[dict]:
         if item["assessment"].level == ImpactAssessment.Level.NOT_YET_EVIDENT:
             questions.append({"question": f"{item['theme'].plan.get_part_word_display()} {item['theme'].number}: "
                                           "impact is not yet evident. Is anyone better off?", "why": ""})
+    for question in questions:
+        question.setdefault("why_shown", bool(question["why"]))
     return questions
 
 

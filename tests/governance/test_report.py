@@ -11,8 +11,9 @@ from django.urls import reverse
 from governance import report as report_module
 from governance.report import build_report
 from plans.rag import RAG
+from tests import factories as f
 from tests.governance import report_world
-from tests.governance.report_world import AS_AT, PREVIOUS
+from tests.governance.report_world import AS_AT, PREVIOUS, loaded, rate
 
 world = report_world.world  # the fixture
 
@@ -93,6 +94,26 @@ def test_a_question_names_its_first_actions_and_counts_the_rest(world, monkeypat
     assert ("No update since the board last met: 2 actions in Improvement Plan (1.2 and 1 more: the plan's "
             "dashboard lists them all).") in questions
     assert "Went from Green straight to Red: 1 action in Improvement Plan (1.1)." in questions
+
+
+def test_a_question_asked_of_two_plans_comes_plan_by_plan_and_says_why_once(world, client):
+    second = f.PlanFactory(organisation=world.org, board=world.board, title="Second Plan", status="approved",
+                           start=datetime.date(2024, 2, 1))
+    jumped = loaded(theme=f.ThemeFactory(plan=second, number="1"), reference="1.9", activity="Jump")
+    rate(jumped, "green", datetime.date(2024, 6, 1))
+    rate(jumped, "red", datetime.date(2024, 7, 1))
+    questions = build_report(world.meeting)["questions"]
+    jumps = [i for i, q in enumerate(questions) if q["question"].startswith("Went from Green straight to Red")]
+    assert [questions[i]["question"] for i in jumps] == [
+        "Went from Green straight to Red: 1 action in Improvement Plan (1.1).",
+        "Went from Green straight to Red: 1 action in Second Plan (1.9)."]
+    assert jumps[1] == jumps[0] + 1
+    assert [questions[i]["why_shown"] for i in jumps] == [True, False]
+    assert questions[jumps[0]]["why"] == questions[jumps[1]]["why"] != ""
+    client.force_login(world.member.user)
+    page = client.get(reverse("governance:report", args=[world.meeting.pk])).content.decode()
+    section = page.split('id="questions-heading"')[1].split("</section>")[0]
+    assert section.count("Why it matters: Green straight to Red") == 1
 
 
 def test_the_figures_are_json_and_come_from_the_same_context(world):
