@@ -34,11 +34,14 @@ def test_saving_a_session_deleted_meanwhile_is_refused_not_recreated():
     store = SessionStore()
     store["who"] = "officer"
     store.create()
-    Session.objects.filter(session_key=store.session_key).delete()
+    key = store.session_key
+    Session.objects.filter(session_key=key).delete()
+    before = Session.objects.count()  # other tests' committed sessions may be there too
     store["more"] = 1
     with pytest.raises(UpdateError):
         store.save()
-    assert not Session.objects.exists()
+    assert not Session.objects.filter(session_key=key).exists()
+    assert Session.objects.count() == before
 
 
 @pytest.mark.django_db
