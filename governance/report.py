@@ -435,17 +435,17 @@ def _questions(context, actions, updates, history, last_met) -> list[dict]:
     for row in context["red"]:
         if not row["revised_due"]:
             questions.append({"question": f"Action {row['reference']} ({row['plan'].title}) is Red with no revised "
-                                          "date: when will it be delivered, and what help is needed?", "why": ""})
+                                          "date: when will it be delivered, and what help is needed?",
+                              "why": "", "why_shown": False})
     for item in context["measures_moved"]:
         if item["rating"] == MeasureRating.RED and item["direction"].code == "worsening":
             questions.append({"question": f"“{item['measure']}” is below target and worsening: what is being done?",
-                              "why": ""})
+                              "why": "", "why_shown": False})
     for item in context["impact"]:
         if item["assessment"].level == ImpactAssessment.Level.NOT_YET_EVIDENT:
             questions.append({"question": f"{item['theme'].plan.get_part_word_display()} {item['theme'].number}: "
-                                          "impact is not yet evident. Is anyone better off?", "why": ""})
-    for question in questions:
-        question.setdefault("why_shown", bool(question["why"]))
+                                          "impact is not yet evident. Is anyone better off?",
+                              "why": "", "why_shown": False})
     return questions
 
 

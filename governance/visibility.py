@@ -35,13 +35,18 @@ def _per_user(build):
     def memo(user, *args):
         if user is None or not getattr(user, "pk", None):
             return build(user, *args)
-        key = (build.__name__, args, timezone.localdate(), user.is_superuser)
-        built = user.__dict__.setdefault("_visibility_subqueries", {})
-        if key not in built:
-            built[key] = build(user, *args)
-        return built[key].all()
+        return _remembered(user, (build.__name__, args), lambda: build(user, *args)).all()
 
     return memo
+
+
+def _remembered(user, key: tuple, make):
+    """What `make()` gives, kept on the user object (a request's user) for the day under `key`."""
+    key = (*key, timezone.localdate(), user.is_superuser)
+    built = user.__dict__.setdefault("_visibility_subqueries", {})
+    if key not in built:
+        built[key] = make()
+    return built[key]
 
 
 class CompiledIds(Expression):
@@ -71,11 +76,7 @@ def _compiled(root: str, user):
     the _per_user subqueries it is built from."""
     if user is None or not getattr(user, "pk", None):
         return _ROOTS[root](user)
-    key = ("compiled", root, timezone.localdate(), user.is_superuser)
-    built = user.__dict__.setdefault("_visibility_subqueries", {})
-    if key not in built:
-        built[key] = CompiledIds(_ROOTS[root](user))
-    return built[key]
+    return _remembered(user, ("compiled", root), lambda: CompiledIds(_ROOTS[root](user)))
 
 
 def _everything(user) -> bool:

@@ -35,20 +35,14 @@ class ActionRecord:
 
     action: Action
     as_at: datetime.date
+    # The end of the as-at day (end_of_day), and below the day the board last met: the same for every action of a
+    # plan, so questions_for_board works them out once (time zone arithmetic, per action, was a tenth of the report).
+    cutoff: datetime.datetime
     updates: list = field(default_factory=list)
     due_dates: list = field(default_factory=list)
     board_last_met: Meeting | None = None
-    plan_is_history: bool = False
-    # The end of the as-at day and the day the board last met: the same for every action of a plan, so
-    # questions_for_board works them out once (time zone arithmetic, per action, was a tenth of the report).
-    cutoff: datetime.datetime | None = None
     board_last_met_on: datetime.date | None = None
-
-    def __post_init__(self):
-        if self.cutoff is None:
-            self.cutoff = end_of_day(self.as_at)
-        if self.board_last_met is not None and self.board_last_met_on is None:
-            self.board_last_met_on = timezone.localdate(self.board_last_met.start)
+    plan_is_history: bool = False
 
     def due_in_force_on(self, day: datetime.date):
         """The due date at the end of `day`, read as ActionQuerySet.as_at reads it: the latest history record
