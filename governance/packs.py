@@ -174,7 +174,7 @@ def render_docx(context: dict) -> bytes:
     if context["completed"]:
         _table(document, ["Action", "Lead", "Completed", "Evidence"],
                [[f"{r['reference']} {r['action'].activity}", r["lead"], _day(r["update"].created_at.date()),
-                 r["update"].evidence] for r in context["shown"]["completed"]], "Actions completed, with their evidence")
+                 r["evidence"]] for r in context["shown"]["completed"]], "Actions completed, with their evidence")
         _more(document, context, "completed", register=True)
     else:
         document.add_paragraph(f"No actions were completed since {_day(context['compare_date'])}.")

@@ -14,13 +14,13 @@ hangs off those plans or off the meeting's board, which the user sees with the m
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from plans.measures import Direction, MeasureRating
+from plans.measures import DirectionOfTravelRule, MeasureRagRule, MeasureRating
 from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan
 from plans.positions import QUESTION_LIST_LIMIT, plans_updates
-from plans.querysets import end_of_day
+from plans.querysets import end_of_day, latest_updates
 from plans.questions import questions_for_board
 from plans.rag import RAG, SEVERITY
 from plans.templatetags.dashboard import rag_segments
@@ -29,6 +29,7 @@ from ui.charts import format_number, stacked_bar
 from .models import AgendaItem, LogItem, Meeting
 from .querysets import DEFAULT_COMPARE_DAYS
 from .restricted import split_agenda
+from .visibility import visible_flag
 
 # With no next meeting on the calendar, "due before the next meeting" looks this far ahead.
 DEFAULT_LOOKAHEAD_DAYS = 28
@@ -118,14 +119,17 @@ def plans_considered(meeting: Meeting, as_at: datetime.date, user=None, restrict
     return chosen
 
 
-def _plans_for_reader(meeting: Meeting, as_at: datetime.date, user) -> tuple[list[Plan], int]:
+def _plans_for_reader(meeting: Meeting, as_at: datetime.date, user, agenda) -> tuple[list[Plan], int]:
     """(plans_considered for `user`, how many more the board's restricted papers hold) in ONE query: the
-    candidates of both, flagged by each rule (visible_to, PackContentRule) and by which agenda items name them."""
-    mine, papers = agenda_items_for(meeting, user).values("pk"), agenda_items_for(meeting, restricted=True).values("pk")
+    candidates of both, flagged by each rule (visible_to, PackContentRule) and by which agenda items name them.
+    `agenda`: the meeting's agenda items the user may see, read already (split_agenda): their ids stand in for
+    the rule's subquery, which the query would otherwise repeat (planning it took three times as long as running
+    it, at benchmark scale)."""
+    mine, papers = [item.pk for item in agenda], agenda_items_for(meeting, restricted=True).values("pk")
     through = AgendaItem.plans.through.objects
     candidates = (
         Plan.objects.filter(Q(board=meeting.board) | Q(agenda_items__in=mine) | Q(agenda_items__in=papers))
-        .annotate(seen=Exists(Plan.objects.visible_to(user).filter(pk=OuterRef("pk"))),
+        .annotate(seen=visible_flag(Plan, user, "pk"),
                   in_papers=ExpressionWrapper(PackContentRule.allows(meeting, True, board="board_id",
                                                                      organisation="organisation_id"),
                                               output_field=BooleanField()),
@@ -166,13 +170,13 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
     # The same cut-off as the dashboard's "due before the next meeting": the day that meeting sits.
     horizon = (timezone.localdate(next_meeting.start) if next_meeting
                else as_at + datetime.timedelta(days=DEFAULT_LOOKAHEAD_DAYS))
+    # A restricted item left out is still listed, by number and paragraph only (governance.restricted).
+    agenda, withheld = split_agenda(meeting, user, restricted=restricted)
     if user is None:
         plans, plans_left_out = plans_considered(meeting, as_at, restricted=restricted), 0
     else:
-        plans, plans_left_out = _plans_for_reader(meeting, as_at, user)
+        plans, plans_left_out = _plans_for_reader(meeting, as_at, user, agenda)
     plan_ids = [p.pk for p in plans]
-    # A restricted item left out is still listed, by number and paragraph only (governance.restricted).
-    agenda, withheld = split_agenda(meeting, user, restricted=restricted)
 
     # Actions as at the position date, with the update that gives each its rating; and as at the comparison.
     # The plans' actions as at the position date (plans are few, so the theme and plan come in the same query).
@@ -182,7 +186,8 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
     # behind (thousands of rows in a council's plans: building objects was most of the report's time).
     actions = list(
         Action.objects.filter(theme__plan__in=plan_ids).as_at(as_at).with_rag_then(compare_date, "rag_then")
-        .annotate(lead_name=F("lead__name")).defer("desired_outcome", "note").select_related("theme")
+        .annotate(lead_name=F("lead__name"), evidence=Subquery(latest_updates(as_at).values("evidence")[:1]))
+        .defer("desired_outcome", "note").select_related("theme")
         .order_by("theme__plan__start", "theme__plan_id", "theme__order", "order", "pk")
     )
     # One Theme and one Plan object each, not a copy per action row.
@@ -200,7 +205,9 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
     # Every update by the position date, oldest first per action, in ONE query for all the plans: the questions
     # for the board fold over them, and each action's last is the update that gives its rating (as_at's
     # current_rag reads the same latest update by the end of that day).
-    updates = plans_updates(plan_ids, as_at=as_at, extra=("revised_due_date", "evidence"), authors=False)
+    # The evidence the report prints is the rating update's alone, so it rides on the action rows (above) rather
+    # than with every one of the updates (a fifth of this query's time at benchmark scale).
+    updates = plans_updates(plan_ids, as_at=as_at, extra=("revised_due_date",), authors=False)
     rating_updates = {update.action_id: update for update in updates}
     history = _history(plan_ids)
     rows = []
@@ -213,7 +220,7 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
             "rag": action.current_rag, "rag_label": RAG(action.current_rag).label,
             "was_rag": then["current_rag"] if then else None,
             "was_label": RAG(then["current_rag"]).label if then else "Not in the plan",
-            "due": action.due_in_force, "update": update,
+            "due": action.due_in_force, "update": update, "evidence": action.evidence if update else "",
             "revised_due": update.revised_due_date if update else None,
             "overdue": action.due_in_force is not None and action.due_in_force < as_at and action.current_rag != RAG.BLUE,
         })
@@ -357,21 +364,28 @@ def _measures(ours, compare_date, as_at) -> dict:
     """Each measure's latest figure known by the position date against its latest known at the comparison date
     (Measure.objects.with_latest): a measure moved when that figure changed (a new period, or a correction).
     Its rating and direction of travel are the dashboards' (latest against the previous stored value)."""
-    # The figure at the comparison date rides in the same query (with_latest_known).
-    measures = list(ours.with_latest(as_at).with_latest_known(compare_date, prefix="was_").select_related("plan", "theme")
-                    .order_by("plan__start", "plan_id", "theme__order", "order", "pk"))
+    # The figure at the comparison date rides in the same query (with_latest_known). Only the measures that moved
+    # are rated, here by the rules themselves (with_latest's SQL of them was most of the query's length).
+    measures = list(ours.with_latest_values(as_at).with_latest_known(compare_date, prefix="was_")
+                    .select_related("plan", "theme").order_by("plan__start", "plan_id", "theme__order", "order", "pk"))
     moved = []
     for measure in measures:
         now = (measure.latest_period_end, measure.latest_value, measure.latest_status)
         before = (measure.was_period_end, measure.was_value, measure.was_status)
         if measure.latest_period_end is None or now == before:
             continue
-        rating = MeasureRating(measure.measure_rag)
+        rating = MeasureRagRule.rate(kind=measure.kind, polarity=measure.polarity, target=measure.target,
+                                     tolerance=measure.tolerance, value=measure.latest_value,
+                                     status=measure.latest_status or "")
+        qualitative = measure.kind == Measure.Kind.QUALITATIVE
+        direction = DirectionOfTravelRule.read(
+            kind=measure.kind, polarity=measure.polarity,
+            current=measure.latest_status if qualitative else measure.latest_value,
+            previous=measure.previous_status if qualitative else measure.previous_value)
         moved.append({"measure": measure, "period": measure.latest_period_end,
                       "shown": _shown(measure, measure.latest_value, measure.latest_status),
                       "previous_shown": _shown(measure, before[1], before[2]) if before[0] else "No value",
-                      "rating": rating, "rating_label": rating.label,
-                      "direction": next(d for d in Direction if d.code == measure.direction)})
+                      "rating": rating, "rating_label": rating.label, "direction": direction})
     return {"moved": moved, "count": len(measures)}
 
 

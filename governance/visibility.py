@@ -19,6 +19,7 @@ Every filter here is a subquery, so a page pays no extra query for it and nothin
 An object outside the rule is simply not in the queryset, so `get_object_or_404` answers 404, never 403.
 """
 
+import collections
 import functools
 
 from django.db.models import Expression, Q
@@ -71,12 +72,30 @@ class CompiledIds(Expression):
         return found[0], list(found[1])
 
 
+# The compiled roots, shared by every request a process serves: a root's SQL is a function of the login's id,
+# whether it is a superuser, and the day, and of nothing else (what the login may see is read by the database
+# each time the SQL runs), so the next request of the same login reuses the text instead of building and
+# compiling it again, a few milliseconds of every page. The oldest go first past the limit.
+_COMPILED: collections.OrderedDict = collections.OrderedDict()
+COMPILED_LIMIT = 5000
+
+
 def _compiled(root: str, user):
-    """The root's subquery (visible_plans, visible_meetings...) as CompiledIds, one per user object and day, like
-    the _per_user subqueries it is built from."""
+    """The root's subquery (visible_plans, visible_meetings...) as CompiledIds, one per login and day in the
+    process (kept on the user object too, as the _per_user subqueries it is built from are)."""
     if user is None or not getattr(user, "pk", None):
         return _ROOTS[root](user)
-    return _remembered(user, ("compiled", root), lambda: CompiledIds(_ROOTS[root](user)))
+
+    def shared():
+        key = (root, user.pk, user.is_superuser, timezone.localdate())
+        found = _COMPILED.get(key)
+        if found is None:
+            found = _COMPILED[key] = CompiledIds(_ROOTS[root](user))
+            while len(_COMPILED) > COMPILED_LIMIT:
+                _COMPILED.popitem(last=False)
+        return found
+
+    return _remembered(user, ("compiled", root), shared)
 
 
 def _everything(user) -> bool:

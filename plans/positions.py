@@ -23,7 +23,7 @@ from governance.querysets import DEFAULT_COMPARE_DAYS
 from .measures import MeasureRating
 from .models import Action, ImpactAssessment, Measure, ProgressUpdate, Theme
 from .querysets import end_of_day
-from .rag import RAG, SEVERITY
+from .rag import BY_VALUE, RAG, SEVERITY
 
 # How many of the latest changes the position lists (the page links to each action for the rest).
 RECENT_CHANGES = 20
@@ -100,7 +100,7 @@ class Tally:
 
     def add(self, action) -> None:
         """Count one action row of ActionQuerySet.position_at."""
-        self.counts[RAG(action.current_rag)] += 1
+        self.counts[BY_VALUE[action.current_rag]] += 1
         self.overdue += bool(action.is_overdue)
         self.due_before_next_meeting += bool(action.is_due_before_next)
         self.needs_update += bool(action.needs_update)
@@ -193,7 +193,7 @@ class MovementRule:
     def classify(cls, before: RAG | None, after: RAG) -> Movement:
         if before is None:
             return Movement.ADDED
-        before, after = RAG(before), RAG(after)
+        before, after = BY_VALUE[before], BY_VALUE[after]
         if after == RAG.BLUE and before != RAG.BLUE:
             return Movement.COMPLETED
         if before == after:
@@ -226,8 +226,8 @@ def movement(plan, *, as_at: datetime.date, compare: datetime.date, actions=None
     before = dict(Action.objects.for_plan(plan).as_at(compare).order_by().values_list("pk", "current_rag"))
     rows = []
     for action in actions:
-        was = RAG(before[action.pk]) if action.pk in before else None
-        now = RAG(action.current_rag)
+        was = BY_VALUE[before[action.pk]] if action.pk in before else None
+        now = BY_VALUE[action.current_rag]
         rows.append(MovementRow(action=action, before=was, after=now, kind=MovementRule.classify(was, now)))
     return rows
 
@@ -283,12 +283,13 @@ def recent_changes(updates, *, actions, compare: datetime.date, limit: int = REC
     previous, found = {}, []
     for update in updates:  # oldest first per action, so `previous` is the rating this one replaced
         if update.created_at > since and update.action_id in by_pk:
+            before = previous.get(update.action_id)
             found.append(RecentChange(
-                action=by_pk[update.action_id], when=update.created_at, before=previous.get(update.action_id),
-                after=RAG(update.rag), narrative=update.narrative,
+                action=by_pk[update.action_id], when=update.created_at, before=before and BY_VALUE[before],
+                after=BY_VALUE[update.rag], narrative=update.narrative,
                 author=update.author__person__name or update.author__username or "an import",
             ))
-        previous[update.action_id] = RAG(update.rag)
+        previous[update.action_id] = update.rag
     found.sort(key=lambda change: change.when, reverse=True)
     return found[:limit]
 
@@ -356,7 +357,7 @@ def rag_mix_by_month(plan, *, as_at: datetime.date, actions, updates) -> list[Mo
             if takes_effect > since:
                 steps[rating][since] += 1
                 steps[rating][takes_effect] -= 1
-            rating, since = RAG(update.rag), takes_effect
+            rating, since = update.rag, takes_effect  # a value: steps' RAG keys equal it
         steps[rating][since] += 1
         steps[rating][n] -= 1
     themes = {}

@@ -343,6 +343,15 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
         None), and the rules on them: latest_value, latest_status, latest_period_end, latest_entered_at,
         latest_is_demo, previous_value, previous_status, previous_period_end, measure_rag (a MeasureRating
         value: not_rated, red, amber, green, no_target) and direction (a Direction code)."""
+        rag, rag_parts = _measure_rag_sql()
+        direction, direction_parts = _direction_sql()
+        return (self.with_latest_values(as_at).alias(**rag_parts, **direction_parts)
+                .annotate(measure_rag=rag, direction=direction))
+
+    def with_latest_values(self, as_at: datetime.date | None = None):
+        """with_latest's values without its rules, for a caller that rates only some rows, in Python by the same
+        rules (plans.measures): the rules' SQL repeats each value's subquery wherever it reads it, which makes
+        the query six times as long to compile and plan."""
         from .models import MeasureValue
 
         values = MeasureValue.objects.filter(measure=OuterRef("pk"))
@@ -353,10 +362,7 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
                   for name in ("value", "status", "period_end", "entered_at", "is_demo")}
         previous = {f"previous_{name}": Subquery(values.values(name)[1:2])
                     for name in ("value", "status", "period_end")}
-        rag, rag_parts = _measure_rag_sql()
-        direction, direction_parts = _direction_sql()
-        return (self.annotate(**latest, **previous).alias(**rag_parts, **direction_parts)
-                .annotate(measure_rag=rag, direction=direction))
+        return self.annotate(**latest, **previous)
 
     def with_latest_known(self, as_at: datetime.date, prefix: str):
         """Annotate `<prefix>value`, `<prefix>status` and `<prefix>period_end`: the latest value known at the end of

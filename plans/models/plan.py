@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from governance.models import Restrictable
+from ui.reversing import reverse_id
 
 from ..querysets import (
     ActionQuerySet,
@@ -301,7 +302,7 @@ class Action(models.Model):
         return f"{self.reference} {self.activity[:80]}"
 
     def get_absolute_url(self):
-        return reverse("plans:action", args=[self.pk])
+        return reverse_id("plans:action", self.pk)  # lists link hundreds of actions
 
 
 class Milestone(models.Model):

@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 
 from plans.positions import MOVEMENT_ARROWS, Movement
 from plans.rag import RAG, SEVERITY, TAG_CLASSES
+from plans.templatetags.rag import rag_tag
 from ui import charts
 
 register = template.Library()
@@ -91,10 +92,34 @@ def short_text(value, length):
     return text if length > 0 and len(text) <= length else Truncator(value).chars(length)
 
 
+# Six movements, six labels: made once.
+_MOVEMENT_LABELS = {
+    kind: format_html('<span class="app-movement app-movement--{}"><span aria-hidden="true">{}</span> {}</span>',
+                      kind.value.replace("_", "-"), MOVEMENT_ARROWS[kind], kind.label)
+    for kind in Movement
+}
+
+
 @register.simple_tag
 def movement_label(kind):
     """An arrow (hidden from screen readers, which read the word) and the movement's word."""
-    kind = Movement(kind)
-    return format_html('<span class="app-movement app-movement--{}"><span aria-hidden="true">{}</span> {}</span>',
-                       kind.value.replace("_", "-"), MOVEMENT_ARROWS[kind], kind.label)
+    return _MOVEMENT_LABELS[Movement(kind)]
+
+
+@register.simple_tag
+def moved_table_rows(rows):
+    """The body rows of the dashboard's "what moved" table (positions.MovementRow list): the action linked by its
+    reference, its theme's number, its rating then and now, and the movement. Built here, not by a template loop,
+    for the same reason as month_table_rows: a plan of hundreds of actions moves by the hundred between meetings."""
+    html = []
+    for row in rows:
+        then = rag_tag(row.before) if row.before else "Not in the plan"
+        html.append(format_html(
+            '\n    <tr class="govuk-table__row">\n      <th scope="row" class="govuk-table__header">'
+            '<a class="govuk-link" href="{}">{}</a></th>\n      <td class="govuk-table__cell">{}</td>\n'
+            '      <td class="govuk-table__cell">{}</td>\n      <td class="govuk-table__cell">{}</td>\n'
+            '      <td class="govuk-table__cell">{}</td>\n    </tr>\n  ',
+            row.action.get_absolute_url(), row.action.reference, row.action.theme.number, then, rag_tag(row.after),
+            _MOVEMENT_LABELS[row.kind]))
+    return mark_safe("".join(html))  # each row is format_html's, every value escaped
 

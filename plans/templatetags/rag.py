@@ -6,13 +6,15 @@ from plans import rag as rag_scale
 register = template.Library()
 
 
+# Five ratings, five tags: made once (a dashboard prints hundreds).
+_TAGS = {rating: format_html('<strong class="govuk-tag {} app-rag-tag">{}</strong>', rag_scale.TAG_CLASSES[rating],
+                             rating.label) for rating in rag_scale.RAG}
+
+
 @register.simple_tag
 def rag_tag(value):
     """A GOV.UK tag with the rating's word and colour: never colour alone."""
-    rating = rag_scale.RAG(value or rag_scale.RAG.NOT_RATED)
-    return format_html(
-        '<strong class="govuk-tag {} app-rag-tag">{}</strong>', rag_scale.TAG_CLASSES[rating], rating.label
-    )
+    return _TAGS[rag_scale.RAG(value or rag_scale.RAG.NOT_RATED)]
 
 
 @register.filter

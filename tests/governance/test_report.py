@@ -67,7 +67,7 @@ def test_the_exceptions_are_red_overdue_and_revised_dates_with_reasons(world):
 def test_it_lists_completions_with_evidence_and_milestones_either_side(world):
     report = build_report(world.meeting)
     assert refs(report["completed"]) == ["1.3"]
-    assert report["completed"][0]["update"].evidence == "Hub opened 4 July: audit report"
+    assert report["completed"][0]["evidence"] == "Hub opened 4 July: audit report"
     assert report["milestones_due"] == [world.due_soon]  # the second cohort falls after the next meeting
     assert [(d["milestone"], d["outcome"]) for d in report["milestones_done"]] == [(world.achieved, "Achieved")]
 

@@ -184,3 +184,9 @@ def test_the_rule_is_compiled_once_a_user_and_still_read_afresh_by_every_query(w
     assert compiled[0].compiled[connection.alias] == sql  # the same text, not compiled again
     # Another login's rule is its own.
     assert set(Plan.objects.visible_to(f.user_in_role("Board member", person__organisation=b))) == {other_plan, shared}
+    # The next request's user object (the same login) reuses the compiled text, and still reads afresh.
+    again = type(user).objects.get(pk=user.pk)
+    newer_action = f.ActionFactory(theme=f.ThemeFactory(plan=later))
+    assert set(Action.objects.visible_to(again)) == seen | {newer_action}
+    assert [v for v in again.__dict__["_visibility_subqueries"].values() if isinstance(v, CompiledIds)] == compiled
+
