@@ -125,7 +125,8 @@ ROOT_URLCONF = "bradford_cs.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "NAME": "django",
+        "BACKEND": "ui.template_backend.DjangoTemplates",  # frees each page's context when rendered
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -18,7 +18,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRe
 from django.utils import timezone
 
 from plans.measures import DirectionOfTravelRule, MeasureRagRule, MeasureRating
-from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan
+from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan, Theme
 from plans.positions import QUESTION_LIST_LIMIT, plans_updates
 from plans.querysets import end_of_day, latest_updates
 from plans.questions import questions_for_board
@@ -30,6 +30,9 @@ from .models import AgendaItem, LogItem, Meeting
 from .querysets import DEFAULT_COMPARE_DAYS
 from .restricted import split_agenda
 from .visibility import visible_flag
+
+# What the report prints of an action's theme (its number and title, under its plan, in order).
+THEME_FIELDS = ("plan_id", "number", "title", "order")
 
 # With no next meeting on the calendar, "due before the next meeting" looks this far ahead.
 DEFAULT_LOOKAHEAD_DAYS = 28
@@ -182,23 +185,26 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
     # The plans' actions as at the position date (plans are few, so the theme and plan come in the same query).
     # The comparison date is earlier, so the actions in the plans then (in_plan_at: added by then) are among
     # these, and their rating then rides in the same query.
-    # The lead's name rides as a column, not a Person per row; the long texts the report never prints stay
-    # behind (thousands of rows in a council's plans: building objects was most of the report's time).
+    # The lead's name and what the report prints of the theme ride as columns, not a Person and a Theme per row;
+    # the long texts the report never prints stay behind (thousands of rows in a council's plans: building
+    # objects was most of the report's time, and each row brought its theme's seven long texts with it).
     actions = list(
         Action.objects.filter(theme__plan__in=plan_ids).as_at(as_at).with_rag_then(compare_date, "rag_then")
-        .annotate(lead_name=F("lead__name"), evidence=Subquery(latest_updates(as_at).values("evidence")[:1]))
-        .defer("desired_outcome", "note").select_related("theme")
+        .annotate(lead_name=F("lead__name"), evidence=Subquery(latest_updates(as_at).values("evidence")[:1]),
+                  **{f"theme_{name}": F(f"theme__{name}") for name in THEME_FIELDS})
+        .defer("desired_outcome", "note")
         .order_by("theme__plan__start", "theme__plan_id", "theme__order", "order", "pk")
     )
-    # One Theme and one Plan object each, not a copy per action row.
+    # One Theme (holding THEME_FIELDS; any other field would be read when asked for) and one Plan object each.
     by_plan, themes = {p.pk: p for p in plans}, {}
     for action in actions:
         theme = themes.get(action.theme_id)
         if theme is None:
-            theme = themes[action.theme_id] = action.theme
+            theme = themes[action.theme_id] = Theme.from_db(
+                action._state.db, ["id", *THEME_FIELDS],
+                [action.theme_id, *(getattr(action, f"theme_{name}") for name in THEME_FIELDS)])
             theme.plan = by_plan[theme.plan_id]
-        else:
-            action.theme = theme
+        action.theme = theme
         action.plan_id = theme.plan_id
     before = {a.pk: {"current_rag": a.rag_then, "theme__plan_id": a.plan_id} for a in actions
               if a.added_on <= compare_date}

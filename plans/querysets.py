@@ -375,20 +375,28 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
 
     def rag_mix(self, *, by: str = "theme", as_at: datetime.date | None = None):
         """Measures counted by their rating, one row per `by` (a field such as "theme" or "plan"), in one query:
-        dicts with `by`, measure_count and not_rated_count, red_count, amber_count, green_count, no_target_count.
-        Uses the with_latest() annotation if applied, else applies it for `as_at`.
+        dicts with `by`, measure_count and not_rated_count, red_count, amber_count, green_count, no_target_count,
+        in order of `by`. Uses the latest values already annotated (with_latest, with_latest_values), else reads
+        them for `as_at`.
 
-        Counted in the database grouped by (`by`, rating), then set side by side here: a COUNT filtered per
-        rating would print the rating's expression (latest values' subqueries and the rules) once per count."""
-        rated = self if "measure_rag" in self.query.annotations else self.with_latest(as_at)
+        One row of plain values per measure (a plan has tens), rated here by MeasureRagRule itself: the rule's
+        SQL repeats each value's subquery wherever it reads one, and grouping by it made the dashboard's query
+        take three times as long to build, compile and plan as reading the values does."""
+        from .measures import MeasureRagRule
+
+        rated = self if "latest_value" in self.query.annotations else self.with_latest_values(as_at)
+        rows = rated.order_by().values_list(by, "kind", "polarity", "target", "tolerance", "latest_value",
+                                            "latest_status")
         mixes = {}
-        for row in rated.order_by().values(by, "measure_rag").annotate(n=Count("pk")).order_by(by, "measure_rag"):
-            mix = mixes.setdefault(row[by], {by: row[by], "measure_count": 0}
-                                   | {f"{rating}_count": 0 for rating in MEASURE_RATINGS})
-            mix["measure_count"] += row["n"]
-            if f"{row['measure_rag']}_count" in mix:
-                mix[f"{row['measure_rag']}_count"] += row["n"]
-        return list(mixes.values())
+        for key, kind, polarity, target, tolerance, value, status in rows:
+            mix = mixes.get(key)
+            if mix is None:
+                mix = mixes[key] = {by: key, "measure_count": 0} | {f"{rating}_count": 0 for rating in MEASURE_RATINGS}
+            rating = MeasureRagRule.rate(kind=kind, polarity=polarity, target=target, tolerance=tolerance,
+                                         value=value, status=status or "")
+            mix["measure_count"] += 1
+            mix[f"{rating.value}_count"] += 1
+        return [mixes[key] for key in sorted(mixes, key=lambda key: (key is None, key))]
 
 
 class MeasureValueQuerySet(VisibleToMixin, models.QuerySet):

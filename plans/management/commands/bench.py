@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from bradford_cs.runtime import tuned_garbage_collector
 from governance.models import Organisation
 from plans.bench import dataset, pages, timing
 from plans.models import ProgressUpdate
@@ -60,7 +61,9 @@ class Command(BaseCommand):
         key_pages = [page for page in pages.key_pages(info) if page.name not in skip]
         updates_before = ProgressUpdate.objects.count()
         started = time.perf_counter()
-        results = timing.time_pages(client, key_pages, runs, progress=self._say)
+        # The garbage collector set up as the WSGI entry point sets it up (bradford_cs.runtime).
+        with tuned_garbage_collector():
+            results = timing.time_pages(client, key_pages, runs, progress=self._say)
         post = results.get("plans:update")  # None when left out with --skip
         posted = len(post.seconds) + (0 if post.error else 1) if post else 0  # the warm-up posts too
         stored = ProgressUpdate.objects.count() - updates_before
@@ -98,12 +101,14 @@ class Command(BaseCommand):
     def _growth(self, client, info, key_pages, runs):
         """The growth pages timed at this scale and again at four times the organisations, in the same loop."""
         chosen = [page for page in key_pages if page.name in pages.GROWTH]
-        before = timing.time_pages(client, chosen, runs, progress=self._say)
+        with tuned_garbage_collector():
+            before = timing.time_pages(client, chosen, runs, progress=self._say)
         target = 4 * info.organisations
         dataset.grow(info, target)
         self._say(f"Grew to {info.organisations} organisations in {info.seconds:.1f} s in all:")
         self._say("  " + ", ".join(f"{label} {n:,}" for label, n in info.counts.items()))
-        after = timing.time_pages(client, chosen, runs, progress=self._say)
+        with tuned_garbage_collector():
+            after = timing.time_pages(client, chosen, runs, progress=self._say)
         self._say(f"{'page':<24}{'p95 ms x1':>12}{'p95 ms x4':>12}{'ratio':>8}")
         ratios, failures = [], []
         for name in pages.GROWTH:
