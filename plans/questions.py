@@ -54,6 +54,12 @@ class ActionRecord:
         return self.due_dates[0][1] if self.due_dates else self.action.due_date
 
 
+# Ratings as stored, for the comparisons the rules make thousands of times (a plain string compares faster
+# than the enum member, which equals it).
+_GREEN, _RED, _AMBER, _BLUE = RAG.GREEN.value, RAG.RED.value, RAG.AMBER.value, RAG.BLUE.value
+_RED_OR_AMBER = frozenset((_RED, _AMBER))
+
+
 def _has_run(updates, key, length: int = 3) -> bool:
     """Whether `length` consecutive updates share the same `key(update)` (a key of None breaks every run).
     Counted as it goes, stopping at the first such run: the dashboard asks this of every action's updates."""
@@ -97,7 +103,7 @@ class SameGreenNarrativeRule(QuestionRule):
     @classmethod
     def applies(cls, record):
         def key(update):
-            return normalise(update.narrative) if update.rag == RAG.GREEN else None
+            return normalise(update.narrative) if update.rag == _GREEN else None
 
         return _has_run(record.updates, key)
 
@@ -113,8 +119,12 @@ class GreenToRedRule(QuestionRule):
 
     @classmethod
     def applies(cls, record):
-        ratings = [update.rag for update in record.updates]
-        return any(a == RAG.GREEN and b == RAG.RED for a, b in zip(ratings, ratings[1:], strict=False))
+        previous = None
+        for update in record.updates:
+            if update.rag == _RED and previous == _GREEN:
+                return True
+            previous = update.rag
+        return False
 
 
 class SameMitigationRule(QuestionRule):
@@ -129,8 +139,9 @@ class SameMitigationRule(QuestionRule):
     @classmethod
     def applies(cls, record):
         def key(update):
-            text = normalise(update.mitigation)
-            return text if text and update.rag in (RAG.RED, RAG.AMBER) else None
+            if update.rag not in _RED_OR_AMBER:
+                return None
+            return normalise(update.mitigation) or None
 
         return _has_run(record.updates, key)
 
@@ -164,12 +175,12 @@ class LateBlueAfterRedsRule(QuestionRule):
     def applies(cls, record):
         reds = 0
         for update in record.updates:
-            if update.rag == RAG.BLUE and reds >= 2:
+            if update.rag == _BLUE and reds >= 2:
                 day = timezone.localdate(update.created_at)
                 due = record.due_in_force_on(day)
                 if due is not None and abs((due - day).days) <= cls.DAYS:
                     return True
-            reds = reds + 1 if update.rag == RAG.RED else 0
+            reds = reds + 1 if update.rag == _RED else 0
         return False
 
 
