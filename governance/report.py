@@ -372,8 +372,9 @@ def _measures(ours, compare_date, as_at) -> dict:
     Its rating and direction of travel are the dashboards' (latest against the previous stored value)."""
     # The figure at the comparison date rides in the same query (with_latest_known). Only the measures that moved
     # are rated, here by the rules themselves (with_latest's SQL of them was most of the query's length).
+    # Neither the plan nor the theme comes with each measure: the report names the measure alone.
     measures = list(ours.with_latest_values(as_at).with_latest_known(compare_date, prefix="was_")
-                    .select_related("plan", "theme").order_by("plan__start", "plan_id", "theme__order", "order", "pk"))
+                    .order_by("plan__start", "plan_id", "theme__order", "order", "pk"))
     moved = []
     for measure in measures:
         now = (measure.latest_period_end, measure.latest_value, measure.latest_status)
