@@ -75,9 +75,10 @@ class CompiledIds(Expression):
 # The compiled roots, shared by every request a process serves: a root's SQL is a function of the login's id,
 # whether it is a superuser, and the day, and of nothing else (what the login may see is read by the database
 # each time the SQL runs), so the next request of the same login reuses the text instead of building and
-# compiling it again, a few milliseconds of every page. The oldest go first past the limit.
+# compiling it again, a few milliseconds of every page. The oldest go first past the limit (two hundred logins'
+# five roots: each holds its queryset, to compile it for another database alias, and its SQL).
 _COMPILED: collections.OrderedDict = collections.OrderedDict()
-COMPILED_LIMIT = 5000
+COMPILED_LIMIT = 1000
 
 
 def _compiled(root: str, user):

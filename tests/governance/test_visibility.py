@@ -190,3 +190,18 @@ def test_the_rule_is_compiled_once_a_user_and_still_read_afresh_by_every_query(w
     assert set(Action.objects.visible_to(again)) == seen | {newer_action}
     assert [v for v in again.__dict__["_visibility_subqueries"].values() if isinstance(v, CompiledIds)] == compiled
 
+
+
+def test_the_process_keeps_a_bounded_number_of_compiled_roots(world, monkeypatch):
+    from governance import visibility
+
+    a, b, p, board, plan, action, other_plan = world
+    monkeypatch.setattr(visibility, "COMPILED_LIMIT", 2)
+    monkeypatch.setattr(visibility, "_COMPILED", visibility.collections.OrderedDict())
+    users = [f.user_in_role("Board member", person__organisation=org) for org in (a, b, a)]
+    for user in users:
+        assert Action.objects.visible_to(user).count() == (1 if user.person.organisation == a else 0)
+    assert [key[1] for key in visibility._COMPILED] == [users[1].pk, users[2].pk]  # the first login's went first
+    # Forgotten by the process, it is compiled again when next asked for, and reads the same.
+    first = type(users[0]).objects.get(pk=users[0].pk)
+    assert set(Action.objects.visible_to(first)) == {action}
