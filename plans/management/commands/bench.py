@@ -61,9 +61,7 @@ class Command(BaseCommand):
         key_pages = [page for page in pages.key_pages(info) if page.name not in skip]
         updates_before = ProgressUpdate.objects.count()
         started = time.perf_counter()
-        # The garbage collector set up as the WSGI entry point sets it up (bradford_cs.runtime).
-        with tuned_garbage_collector():
-            results = timing.time_pages(client, key_pages, runs, progress=self._say)
+        results = self._time(client, key_pages, runs)
         post = results.get("plans:update")  # None when left out with --skip
         posted = len(post.seconds) + (0 if post.error else 1) if post else 0  # the warm-up posts too
         stored = ProgressUpdate.objects.count() - updates_before
@@ -93,6 +91,12 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"{' and '.join(problems)}: the summary is over the others, not every key page.")
 
+    def _time(self, client, chosen, runs):
+        """timing.time_pages with the garbage collector set up as the WSGI entry point sets it up
+        (bradford_cs.runtime), so the figures are a serving process's."""
+        with tuned_garbage_collector():
+            return timing.time_pages(client, chosen, runs, progress=self._say)
+
     def _say(self, line: str):
         # Flushed at once: a run takes minutes, and whoever watches make bench sees each stage as it ends.
         self.stdout.write(line)
@@ -101,14 +105,12 @@ class Command(BaseCommand):
     def _growth(self, client, info, key_pages, runs):
         """The growth pages timed at this scale and again at four times the organisations, in the same loop."""
         chosen = [page for page in key_pages if page.name in pages.GROWTH]
-        with tuned_garbage_collector():
-            before = timing.time_pages(client, chosen, runs, progress=self._say)
+        before = self._time(client, chosen, runs)
         target = 4 * info.organisations
         dataset.grow(info, target)
         self._say(f"Grew to {info.organisations} organisations in {info.seconds:.1f} s in all:")
         self._say("  " + ", ".join(f"{label} {n:,}" for label, n in info.counts.items()))
-        with tuned_garbage_collector():
-            after = timing.time_pages(client, chosen, runs, progress=self._say)
+        after = self._time(client, chosen, runs)
         self._say(f"{'page':<24}{'p95 ms x1':>12}{'p95 ms x4':>12}{'ratio':>8}")
         ratios, failures = [], []
         for name in pages.GROWTH:
