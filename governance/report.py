@@ -14,25 +14,24 @@ hangs off those plans or off the meeting's board, which the user sees with the m
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from plans.measures import DirectionOfTravelRule, MeasureRagRule, MeasureRating
-from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan, Theme
+from plans.models import Action, ImpactAssessment, Measure, MeasureValue, Milestone, Plan
 from plans.positions import QUESTION_LIST_LIMIT, plans_updates
-from plans.querysets import end_of_day, latest_updates
+from plans.querysets import end_of_day
 from plans.questions import questions_for_board
-from plans.rag import RAG, SEVERITY
+from plans.rag import BY_VALUE, RAG, SEVERITY
+from plans.standing import stand, updates_by_action
 from plans.templatetags.dashboard import rag_segments
 from ui.charts import format_number, stacked_bar
 
 from .models import AgendaItem, LogItem, Meeting
 from .querysets import DEFAULT_COMPARE_DAYS
+from .report_actions import report_actions
 from .restricted import split_agenda
 from .visibility import visible_flag
-
-# What the report prints of an action's theme (its number and title, under its plan, in order).
-THEME_FIELDS = ("plan_id", "number", "title", "order")
 
 # With no next meeting on the calendar, "due before the next meeting" looks this far ahead.
 DEFAULT_LOOKAHEAD_DAYS = 28
@@ -181,51 +180,28 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
         plans, plans_left_out = _plans_for_reader(meeting, as_at, user, agenda)
     plan_ids = [p.pk for p in plans]
 
-    # Actions as at the position date, with the update that gives each its rating; and as at the comparison.
-    # The plans' actions as at the position date (plans are few, so the theme and plan come in the same query).
-    # The comparison date is earlier, so the actions in the plans then (in_plan_at: added by then) are among
-    # these, and their rating then rides in the same query.
-    # The lead's name and what the report prints of the theme ride as columns, not a Person and a Theme per row;
-    # the long texts the report never prints stay behind (thousands of rows in a council's plans: building
-    # objects was most of the report's time, and each row brought its theme's seven long texts with it).
-    actions = list(
-        Action.objects.filter(theme__plan__in=plan_ids).as_at(as_at).with_rag_then(compare_date, "rag_then")
-        .annotate(lead_name=F("lead__name"), evidence=Subquery(latest_updates(as_at).values("evidence")[:1]),
-                  **{f"theme_{name}": F(f"theme__{name}") for name in THEME_FIELDS})
-        .defer("desired_outcome", "note")
-        .order_by("theme__plan__start", "theme__plan_id", "theme__order", "order", "pk")
-    )
-    # One Theme (holding THEME_FIELDS; any other field would be read when asked for) and one Plan object each.
-    by_plan, themes = {p.pk: p for p in plans}, {}
-    for action in actions:
-        theme = themes.get(action.theme_id)
-        if theme is None:
-            theme = themes[action.theme_id] = Theme.from_db(
-                action._state.db, ["id", *THEME_FIELDS],
-                [action.theme_id, *(getattr(action, f"theme_{name}") for name in THEME_FIELDS)])
-            theme.plan = by_plan[theme.plan_id]
-        action.theme = theme
-        action.plan_id = theme.plan_id
-    before = {a.pk: {"current_rag": a.rag_then, "theme__plan_id": a.plan_id} for a in actions
-              if a.added_on <= compare_date}
-    # Every update by the position date, oldest first per action, in ONE query for all the plans: the questions
-    # for the board fold over them, and each action's last is the update that gives its rating (as_at's
-    # current_rag reads the same latest update by the end of that day).
-    # The evidence the report prints is the rating update's alone, so it rides on the action rows (above) rather
-    # than with every one of the updates (a fifth of this query's time at benchmark scale).
+    actions = report_actions(plans, as_at)
+    # Every update by the position date, oldest first per action, in ONE query for all the plans, and the actions'
+    # due-date history in one more: each action's rating at both dates and its due date then in force are folded
+    # from them as ActionQuerySet.as_at would read them (plans.standing), the questions for the board fold over
+    # them too, and each action's last update is the one that gives its rating.
     updates = plans_updates(plan_ids, as_at=as_at, extra=("revised_due_date",), authors=False)
-    rating_updates = {update.action_id: update for update in updates}
+    by_action = updates_by_action(updates)
     history = _history(plan_ids)
+    due_dates = _due_dates(history)
+    stand(actions, as_at=as_at, compare=compare_date, by_action=by_action, due_dates=due_dates)
+    before = {a.pk: {"current_rag": a.rag_then, "theme__plan_id": a.plan_id} for a in actions
+              if a.rag_then is not None}
     rows = []
     for action in actions:
-        update = rating_updates.get(action.pk)
+        update = by_action[action.pk][-1] if action.pk in by_action else None
         then = before.get(action.pk)
         rows.append({
             "action": action, "pk": action.pk, "reference": action.reference, "plan": action.theme.plan,
             "theme": action.theme, "lead": action.lead_name or action.lead_as_printed,
-            "rag": action.current_rag, "rag_label": RAG(action.current_rag).label,
+            "rag": action.current_rag, "rag_label": BY_VALUE[action.current_rag].label,
             "was_rag": then["current_rag"] if then else None,
-            "was_label": RAG(then["current_rag"]).label if then else "Not in the plan",
+            "was_label": BY_VALUE[then["current_rag"]].label if then else "Not in the plan",
             "due": action.due_in_force, "update": update, "evidence": action.evidence if update else "",
             "revised_due": update.revised_due_date if update else None,
             "overdue": action.due_in_force is not None and action.due_in_force < as_at and action.current_rag != RAG.BLUE,
@@ -273,7 +249,7 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
     context["list_limit"] = LIST_LIMIT
     context["shown"] = {name: context[name][:LIST_LIMIT] for name in LISTED}
     context["more"] = {name: max(0, len(context[name]) - LIST_LIMIT) for name in LISTED}
-    context["questions"] = _questions(context, actions, updates, history, last_met)
+    context["questions"] = _questions(context, actions, by_action, due_dates, last_met)
     context["shown"]["questions"] = context["questions"][:LIST_LIMIT]
     context["more"]["questions"] = max(0, len(context["questions"]) - LIST_LIMIT)
     context["summary"] = _summary(context)
@@ -315,6 +291,11 @@ def _due_dates(history) -> dict:
     return found
 
 
+def _forecasts_slippage(row) -> bool:
+    """The action's rating update forecasts a date other than the one in force, and it is not complete."""
+    return bool(row["revised_due"]) and row["rag"] != RAG.BLUE and row["revised_due"] != row["due"]
+
+
 def _revised_dates(rows, history, compare_date, as_at) -> list[dict]:
     """Actions whose due date moved between the two dates (with the reason kept in the history), and actions
     whose latest update forecasts a later date than the one in force (slippage, with what is being done)."""
@@ -332,9 +313,8 @@ def _revised_dates(rows, history, compare_date, as_at) -> list[dict]:
                                    "kind": "Due date moved"}
         previous[record["id"]] = record
     for row in rows:
-        revised = row["revised_due"]
-        if row["pk"] not in found and revised and row["rag"] != RAG.BLUE and revised != row["due"]:
-            found[row["pk"]] = {"row": row, "from": row["due"], "to": revised, "kind": "Revised date forecast",
+        if row["pk"] not in found and _forecasts_slippage(row):
+            found[row["pk"]] = {"row": row, "from": row["due"], "to": row["revised_due"], "kind": "Revised date forecast",
                                 "reason": row["update"].mitigation or row["update"].narrative}
     return [found[r["pk"]] for r in rows if r["pk"] in found]
 
@@ -419,26 +399,24 @@ def _matters_arising(meeting, user=None, restricted: bool = False) -> list:
     return list(items.select_related("meeting", "owner"))
 
 
-def _questions(context, actions, updates, history, last_met) -> list[dict]:
+def _questions(context, actions, by_action, due_dates, last_met) -> list[dict]:
     """The questions for the board: the dashboards' rules (plans.questions) for each plan, then what the report's
-    own sections raise (Red with no recovery date, measures off target and worsening, impact not yet evident)."""
+    own sections raise (Red with no recovery date, measures off target and worsening, impact not yet evident).
+    `by_action`: the actions' updates grouped (plans.standing.updates_by_action); `due_dates`: their due-date records
+    (_due_dates)."""
     questions = []
-    due_dates = _due_dates(history)
     board_id = context["meeting"].board_id
-    # Each plan's actions and updates, sorted out in one pass over each (updates keep their order).
-    plan_actions, plan_updates, plan_of = defaultdict(list), defaultdict(list), {}
+    # Each plan's actions, sorted out in one pass (the updates come grouped by action already).
+    plan_actions = defaultdict(list)
     for action in actions:
         plan_actions[action.plan_id].append(action)
-        plan_of[action.pk] = action.plan_id
-    for update in updates:
-        plan_updates[plan_of.get(update.action_id)].append(update)
     found = []  # (rule's place, plan's place, plan, result)
     for plan_place, p in enumerate(context["plans"]):
         plan = p["plan"]
         # The report's meetings are its own board's: a plan of another board reads that board's last meeting.
         met = last_met if plan.board_id == board_id else False
         results = questions_for_board(plan, as_at=context["as_at"], actions=plan_actions[plan.pk],
-                                      history=due_dates, last_met=met, updates=plan_updates[plan.pk])
+                                      history=due_dates, last_met=met, by_action=by_action)
         found += [(rule_place, plan_place, plan, result) for rule_place, result in enumerate(results) if result.actions]
     # Question by question, then plan by plan: why a question matters is said once, at its first plan
     # ("why_shown"), not again for every plan it is asked of.

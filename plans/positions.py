@@ -11,7 +11,6 @@ The dashboard and the highlight report both read `plan_position(...)`, so they a
 import bisect
 import calendar
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -24,6 +23,7 @@ from .measures import MeasureRating
 from .models import Action, ImpactAssessment, Measure, ProgressUpdate, Theme
 from .querysets import end_of_day
 from .rag import BY_VALUE, RAG, SEVERITY
+from .standing import AttentionRule, stand, updates_by_action
 
 # How many of the latest changes the position lists (the page links to each action for the rest).
 RECENT_CHANGES = 20
@@ -217,13 +217,15 @@ class MovementRow:
         return MOVEMENT_ARROWS[self.kind]
 
 
-def movement(plan, *, as_at: datetime.date, compare: datetime.date, actions=None) -> list[MovementRow]:
-    """Every action in the plan at `as_at` with its rating then and at `compare`: one query per date
-    (`actions` may pass the as-at rows already read, saving that one)."""
+def movement(plan, *, as_at: datetime.date, compare: datetime.date, actions=None, before=None) -> list[MovementRow]:
+    """Every action in the plan at `as_at` with its rating then and at `compare`: one query per date (`actions` may
+    pass the as-at rows already read, and `before` {action pk: rating at compare} of those in the plan then, each
+    saving one)."""
     if actions is None:
         actions = list(Action.objects.for_plan(plan).as_at(as_at).select_related("theme")
                        .order_by("theme__order", "order", "pk"))
-    before = dict(Action.objects.for_plan(plan).as_at(compare).order_by().values_list("pk", "current_rag"))
+    if before is None:
+        before = dict(Action.objects.for_plan(plan).as_at(compare).order_by().values_list("pk", "current_rag"))
     rows = []
     for action in actions:
         was = BY_VALUE[before[action.pk]] if action.pk in before else None
@@ -250,8 +252,8 @@ def plan_updates(plan, *, as_at: datetime.date) -> list:
 
 def plans_updates(plans, *, as_at: datetime.date, extra: tuple = (), authors: bool = True) -> list:
     """plan_updates over several plans (plans or pks) in ONE query; `extra` names more fields to read (the
-    highlight report also shows the rating update's evidence and revised date); `authors=False` leaves out who
-    wrote each (the report names none: two joins fewer).
+    highlight report also reads the rating update's revised date); `authors=False` leaves out who wrote each (the
+    report names none: two joins fewer).
 
     Grouped by theme, then action, oldest first within each action: every fold reads them per action, and
     walking a theme's actions lets PostgreSQL read them through the theme and action indexes instead of every
@@ -320,9 +322,10 @@ def month_points(start: datetime.date, end: datetime.date) -> list[datetime.date
     return points
 
 
-def rag_mix_by_month(plan, *, as_at: datetime.date, actions, updates) -> list[MonthPoint]:
+def rag_mix_by_month(plan, *, as_at: datetime.date, actions, updates, by_action=None) -> list[MonthPoint]:
     """The plan's and each theme's RAG mix month by month across its live window (up to `as_at`), folded from
-    the rows of one query of the plan's updates in order: never one query per month.
+    the rows of one query of the plan's updates in order: never one query per month (`by_action`: those rows grouped
+    already, plans.standing.updates_by_action).
 
     An action counts from the month end on or after it joined the plan; its rating at a point is that of its
     latest update by the end of that London day, as on the dashboard itself."""
@@ -334,9 +337,8 @@ def rag_mix_by_month(plan, *, as_at: datetime.date, actions, updates) -> list[Mo
     days = month_points(start, end)
     cutoffs = [end_of_day(day) for day in days]
     n = len(days)
-    by_action = defaultdict(list)
-    for update in updates:
-        by_action[update.action_id].append(update)
+    if by_action is None:
+        by_action = updates_by_action(updates)
     # Each action holds one rating over a run of points: add +1/-1 at the run's ends (a difference array per
     # theme and rating), then sum along the points. Work grows with updates and points, not their product.
     diffs = {}  # theme pk -> {RAG: [n + 1 steps]}, in the order themes first count
@@ -466,17 +468,27 @@ class PlanPosition:
 
 
 def plan_position(plan, *, as_at: datetime.date, compare: datetime.date, user=None) -> PlanPosition:
-    """The plan as at `as_at`, moved since `compare`. Eight queries whatever the size of the plan: next meeting,
-    actions at as_at (with flags), themes (with their latest impact), measures' RAG mix, ratings at compare,
-    updates up to as_at, and what the questions for the board read (action history, last meeting)."""
-    from .questions import questions_for_board
+    """The plan as at `as_at`, moved since `compare`. Eight queries whatever the size of the plan:
+    next meeting, the actions in the plan at as_at, themes (with their latest impact), measures' RAG mix, updates up
+    to as_at, the actions' due-date history, and the board's last meeting. Each action's rating at both dates, its
+    due date in force and its flags are folded from those rows (plans.standing), not asked of the database again."""
+    from .questions import board_last_met, due_date_history, questions_for_board
 
+    # A compare date after as_at (a page's form refuses one) needs updates past as_at: the ratings then are queried.
+    folds_compare = compare <= as_at
     next_meeting = Meeting.objects.next_to_meet(plan.board, as_at)
     due_before = (timezone.localdate(next_meeting.start) if next_meeting
                   else as_at + datetime.timedelta(days=DEFAULT_COMPARE_DAYS))
     # No lead and no long texts: the dashboard names neither, and hundreds of rows would build them for nothing.
-    actions = list(Action.objects.for_plan(plan).position_at(as_at, due_before=due_before)
-                   .defer("desired_outcome", "note").order_by("theme__order", "order", "pk"))
+    actions = list(Action.objects.for_plan(plan).in_plan_at(as_at).defer("desired_outcome", "note")
+                   .order_by("theme__order", "order", "pk"))
+    updates = plan_updates(plan, as_at=as_at)
+    by_action = updates_by_action(updates)
+    history = due_date_history(actions)
+    last_met = board_last_met(plan, as_at)
+    rule = AttentionRule(as_at, due_before=due_before, board_last_met=last_met.start if last_met else None)
+    stand(actions, as_at=as_at, compare=compare if folds_compare else None, by_action=by_action,
+          due_dates=history, rule=rule, plan_is_history=plan.is_history)
 
     themes = {theme.pk: ThemePosition(theme=theme)
               for theme in Theme.objects.filter(plan=plan).with_latest_impact(as_at).order_by("order", "pk")}
@@ -495,13 +507,15 @@ def plan_position(plan, *, as_at: datetime.date, compare: datetime.date, user=No
         if theme_pk in themes:
             themes[theme_pk].measure_mix = mix
 
-    moved = movement(plan, as_at=as_at, compare=compare, actions=actions)
-    updates = plan_updates(plan, as_at=as_at)
+    before = ({action.pk: action.rag_then for action in actions if action.rag_then is not None} if folds_compare
+              else None)
+    moved = movement(plan, as_at=as_at, compare=compare, actions=actions, before=before)
     return PlanPosition(
         plan=plan, as_at=as_at, compare=compare, next_meeting=next_meeting, due_before=due_before, totals=totals,
         themes=list(themes.values()), plan_measure_mix=plan_mix, actions=actions, movement=moved,
         movement_counts=movement_counts(moved),
         recent_changes=recent_changes(updates, actions=actions, compare=compare),
-        months=rag_mix_by_month(plan, as_at=as_at, actions=actions, updates=updates),
-        questions=questions_for_board(plan, as_at=as_at, actions=actions, updates=updates),
+        months=rag_mix_by_month(plan, as_at=as_at, actions=actions, updates=updates, by_action=by_action),
+        questions=questions_for_board(plan, as_at=as_at, actions=actions, by_action=by_action, history=history,
+                                      last_met=last_met),
     )

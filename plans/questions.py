@@ -19,6 +19,7 @@ from .models import Action
 from .positions import plan_updates
 from .querysets import end_of_day
 from .rag import RAG
+from .standing import updates_by_action
 
 
 @functools.lru_cache(maxsize=4096)
@@ -28,7 +29,7 @@ def normalise(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-@dataclass
+@dataclass(slots=True)
 class ActionRecord:
     """What the rules read about one action as at the date: its updates oldest first, its due-date history
     (when, due date) oldest first, and the board's last meeting."""
@@ -233,28 +234,30 @@ def due_date_history(actions) -> dict:
     return found
 
 
+def board_last_met(plan, as_at: datetime.date) -> Meeting | None:
+    """The owning board's last meeting to have started by the end of `as_at` (None with no board or no meeting)."""
+    if not plan.board_id:
+        return None
+    return Meeting.objects.filter(board_id=plan.board_id, start__lte=end_of_day(as_at)).order_by("-start").first()
+
+
 def questions_for_board(plan, *, as_at: datetime.date, actions=None, updates=None, history=None,
-                        last_met=False) -> list[QuestionResult]:
+                        last_met=False, by_action=None) -> list[QuestionResult]:
     """Every rule run over every action in the plan at `as_at`, in RULES order, with the actions each finds
     (rules that find nothing are included, with no actions, so a page can say so). Queries: the action
-    history and the board's last meeting, plus the actions and the updates unless passed in."""
+    history and the board's last meeting, plus the actions and the updates unless passed in (`by_action`: the
+    updates grouped already, as plans.standing.updates_by_action groups them)."""
     if actions is None:
         actions = list(Action.objects.for_plan(plan).as_at(as_at).select_related("theme")
                        .order_by("theme__order", "order", "pk"))
-    if updates is None:
-        updates = plan_updates(plan, as_at=as_at)
-    by_action = defaultdict(list)
-    for update in updates:
-        by_action[update.action_id].append(update)
+    if by_action is None:
+        by_action = updates_by_action(plan_updates(plan, as_at=as_at) if updates is None else updates)
     # A caller covering several plans (the highlight report) passes the history and the board's last meeting
     # (last_met None: none), read once for all of them.
     if history is None:
         history = due_date_history(actions)
     if last_met is False:
-        last_met = None
-        if plan.board_id:
-            last_met = (Meeting.objects.filter(board_id=plan.board_id, start__lte=end_of_day(as_at))
-                        .order_by("-start").first())
+        last_met = board_last_met(plan, as_at)
     cutoff, met_on = end_of_day(as_at), timezone.localdate(last_met.start) if last_met else None
     records = [ActionRecord(action=action, as_at=as_at, updates=by_action.get(action.pk, []),
                             due_dates=history.get(action.pk, []), board_last_met=last_met,
