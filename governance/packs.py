@@ -8,6 +8,7 @@ corrections).
 
 import base64
 import datetime
+import gc
 import hashlib
 import io
 from pathlib import Path
@@ -48,9 +49,15 @@ def render_pdf(context: dict) -> bytes:
     plans = [p | {"chart_src": chart_image(p["chart"])} for p in context["plans"]]
     html = render_to_string("governance/report_pdf.html",
                             context | {"plans": plans, "service_name": settings.SERVICE_NAME})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(filename=str(PACK_CSS))], pdf_variant="pdf/ua-1",
-    )
+    try:
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+            stylesheets=[CSS(filename=str(PACK_CSS))], pdf_variant="pdf/ua-1",
+        )
+    finally:
+        # WeasyPrint's layout is a web of cycles (boxes point back at their parents) that reference counting cannot
+        # free: collected here, by the request that made it, rather than by whichever page the collector next
+        # interrupts (at benchmark scale the next highlight report took 570 ms instead of 200 walking it).
+        gc.collect()
 
 
 def chart_image(svg: str) -> str:

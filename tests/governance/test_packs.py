@@ -1,6 +1,7 @@
 """Issuing a board pack freezes it: stored bytes and hashes served unchanged, re-issue, publication."""
 
 import datetime
+import gc
 import hashlib
 import io
 import threading
@@ -14,7 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from governance.models import BoardPack
-from governance.packs import issue_pack
+from governance.packs import issue_pack, live_context, render_pdf
 from plans.models import ProgressUpdate
 from plans.services import record_progress
 from tests.governance import report_world
@@ -254,3 +255,11 @@ def test_two_issues_at_the_same_moment_make_one_new_version(world):
     assert sorted(outcomes, key=str)[0] == 1, outcomes
     assert "issued" in sorted(outcomes, key=str)[1], outcomes
     assert list(BoardPack.objects.values_list("version", flat=True)) == [1]
+
+
+def test_making_a_pdf_leaves_no_cyclic_garbage_for_the_next_page_to_collect(world):
+    """WeasyPrint's layout is cyclic: render_pdf collects it, so a later page's request is not the one to pay."""
+    context = live_context(world.meeting, world.admin)
+    gc.collect()
+    assert render_pdf(context).startswith(b"%PDF")
+    assert gc.collect() < 100
