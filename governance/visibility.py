@@ -67,7 +67,12 @@ class CompiledIds(Expression):
     def as_sql(self, compiler, connection):
         found = self.compiled.get(connection.alias)
         if found is None:
-            sql, params = self.queryset.query.get_compiler(connection=connection).as_sql()
+            # Without the model's default ordering, as Django compiles any subquery of ids: an ORDER BY inside IN
+            # (...) changes nothing but what PostgreSQL must plan (a sort per root; the dashboard's plan fetch,
+            # with four roots, took 6 ms to plan and 1 to run).
+            query = self.queryset.query.clone()
+            query.clear_ordering(force=True)
+            sql, params = query.get_compiler(connection=connection).as_sql()
             found = self.compiled[connection.alias] = (f"({sql})", tuple(params))
         return found[0], list(found[1])
 
@@ -391,6 +396,12 @@ def administers(user, organisation_id) -> bool:
 def visible_flag(model, user, ref: str):
     """An annotation: True where the row's `ref` (the id of a `model` object) names something the user may see,
     so a page links to it only then rather than to a page that answers 404. A subquery: no extra query."""
-    from django.db.models import Exists, OuterRef
+    from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
 
+    rule = _RULES.get(model._meta.label_lower)
+    if isinstance(rule, tuple) and rule[1] == "pk" and not _nobody(user) and not _everything(user):
+        # The model is seen by its own id in a root: the row's `ref` in that root's ids, one IN rather than an
+        # EXISTS around it (the dashboard's plan fetch, with three such flags, took 4 ms to plan; 1.5 now).
+        return Case(When(Q(**{f"{ref}__in": _compiled(rule[0], user)}), then=Value(True)), default=Value(False),
+                    output_field=BooleanField())
     return Exists(visible(model._default_manager.filter(pk=OuterRef(ref)), user))

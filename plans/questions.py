@@ -61,12 +61,14 @@ _GREEN, _RED, _AMBER, _BLUE = RAG.GREEN.value, RAG.RED.value, RAG.AMBER.value, R
 _RED_OR_AMBER = frozenset((_RED, _AMBER))
 
 
-def _has_run(updates, key, length: int = 3) -> bool:
-    """Whether `length` consecutive updates share the same `key(update)` (a key of None breaks every run).
+RUN = 3  # "three or more updates in a row"
+
+
+def _has_run(keys, length: int = RUN) -> bool:
+    """Whether `length` consecutive keys (one per update, in order) are the same (a key of None breaks every run).
     Counted as it goes, stopping at the first such run: the dashboard asks this of every action's updates."""
     last, count = None, 0
-    for update in updates:
-        value = key(update)
+    for value in keys:
         if value is None:
             last, count = None, 0
             continue
@@ -103,10 +105,9 @@ class SameGreenNarrativeRule(QuestionRule):
 
     @classmethod
     def applies(cls, record):
-        def key(update):
-            return normalise(update.narrative) if update.rag == _GREEN else None
-
-        return _has_run(record.updates, key)
+        if len(record.updates) < RUN:
+            return False
+        return _has_run(normalise(update.narrative) if update.rag == _GREEN else None for update in record.updates)
 
 
 class GreenToRedRule(QuestionRule):
@@ -139,12 +140,10 @@ class SameMitigationRule(QuestionRule):
 
     @classmethod
     def applies(cls, record):
-        def key(update):
-            if update.rag not in _RED_OR_AMBER:
-                return None
-            return normalise(update.mitigation) or None
-
-        return _has_run(record.updates, key)
+        if len(record.updates) < RUN:
+            return False
+        return _has_run((normalise(update.mitigation) or None) if update.rag in _RED_OR_AMBER else None
+                        for update in record.updates)
 
 
 class DueDateMovedRule(QuestionRule):
@@ -158,6 +157,8 @@ class DueDateMovedRule(QuestionRule):
 
     @classmethod
     def applies(cls, record):
+        if len(record.due_dates) < 3:  # moving twice takes three records
+            return False
         dates = [due for when, due in record.due_dates if when <= record.cutoff]
         return sum(1 for a, b in zip(dates, dates[1:], strict=False) if a != b) >= 2
 
