@@ -277,14 +277,21 @@ class RecentChange:
     author: str
 
 
-def recent_changes(plan, updates, *, actions, as_at: datetime.date, compare: datetime.date,
-                   limit: int = RECENT_CHANGES) -> list[RecentChange]:
-    """The newest `limit` updates after the end of the compare date, up to the end of `as_at`, of the plan's actions
-    then (`actions`), newest first: found, with who wrote each, by one query of those `limit` alone; the rating each
-    replaced is read from `updates` (the plan's updates up to as_at, oldest first per action)."""
-    newest = list(ProgressUpdate.objects.filter(action__theme__plan=plan, action__added_on__lte=as_at,
-                                                created_at__gt=end_of_day(compare), created_at__lte=end_of_day(as_at))
-                  .order_by("-created_at", "-pk").values_list("pk", "author__person__name", "author__username")[:limit])
+def latest_updates_with_authors(plan, *, as_at: datetime.date, compare: datetime.date,
+                                limit: int = RECENT_CHANGES) -> list[tuple]:
+    """(pk, author's name, username) of the newest `limit` updates after the end of the compare date, up to the end
+    of `as_at`, of the plan's actions then, newest first: ONE query, of those `limit` alone (naming the author of
+    every update the dashboard reads was a fifth of that query's time). Read before the updates themselves
+    (plan_updates), so that every update it finds is among them, however many officers write meanwhile."""
+    return list(ProgressUpdate.objects.filter(action__theme__plan=plan, action__added_on__lte=as_at,
+                                              created_at__gt=end_of_day(compare), created_at__lte=end_of_day(as_at))
+                .order_by("-created_at", "-pk").values_list("pk", "author__person__name", "author__username")[:limit])
+
+
+def recent_changes(newest, updates, *, actions) -> list[RecentChange]:
+    """The updates `newest` names (latest_updates_with_authors), newest first, each with the rating it replaced, read
+    from `updates` (the plan's updates up to as-at, oldest first per action). One whose action or row the page did not
+    read (removed in the moment between the reads) is left out."""
     wanted = {pk for pk, _person, _username in newest}
     found, previous = {}, {}
     for update in updates:  # oldest first per action, so `previous` is the rating this one replaced
@@ -294,6 +301,8 @@ def recent_changes(plan, updates, *, actions, as_at: datetime.date, compare: dat
     by_pk = {action.pk: action for action in actions}
     changes = []
     for pk, person, username in newest:
+        if pk not in found or found[pk][0].action_id not in by_pk:
+            continue
         update, before = found[pk]
         changes.append(RecentChange(action=by_pk[update.action_id], when=update.created_at,
                                     before=before and BY_VALUE[before], after=BY_VALUE[update.rag],
@@ -488,6 +497,7 @@ def plan_position(plan, *, as_at: datetime.date, compare: datetime.date, user=No
     # No lead and no long texts: the dashboard names neither, and hundreds of rows would build them for nothing.
     actions = list(Action.objects.for_plan(plan).in_plan_at(as_at).defer("desired_outcome", "note")
                    .order_by("theme__order", "order", "pk"))
+    newest = latest_updates_with_authors(plan, as_at=as_at, compare=compare)
     updates = plan_updates(plan, as_at=as_at)
     by_action = updates_by_action(updates)
     history = due_date_history(actions)
@@ -520,7 +530,7 @@ def plan_position(plan, *, as_at: datetime.date, compare: datetime.date, user=No
         plan=plan, as_at=as_at, compare=compare, next_meeting=next_meeting, due_before=due_before, totals=totals,
         themes=list(themes.values()), plan_measure_mix=plan_mix, actions=actions, movement=moved,
         movement_counts=movement_counts(moved),
-        recent_changes=recent_changes(plan, updates, actions=actions, as_at=as_at, compare=compare),
+        recent_changes=recent_changes(newest, updates, actions=actions),
         months=rag_mix_by_month(plan, as_at=as_at, actions=actions, updates=updates, by_action=by_action),
         questions=questions_for_board(plan, as_at=as_at, actions=actions, by_action=by_action, history=history,
                                       last_met=last_met),

@@ -277,3 +277,24 @@ def test_a_tally_shares_complete_as_a_whole_percentage():
     tally.counts.update({RAG.BLUE: 1, RAG.GREEN: 2})
     assert (tally.total, tally.share_complete) == (3, 33)
     assert [rag for rag, _ in tally.rows] == list(RAG)
+
+
+def test_an_update_written_while_the_dashboard_reads_the_plan_does_not_break_it(monkeypatch):
+    """Officers write while board members read: an update committed between the dashboard's queries is either in
+    both of the reads that name recent changes or left out of the list, never a 500 (seen under `make loadtest`)."""
+    from plans import positions
+
+    plan = live_plan()
+    action = action_in(f.ThemeFactory(plan=plan))
+    rate(action, RAG.GREEN, at(D - datetime.timedelta(days=2)))
+    read_updates = positions.plan_updates
+
+    def officer_writes_meanwhile(*args, **kwargs):
+        rate(action, RAG.RED, at(D, 9), narrative="Written as the board reads.")
+        return read_updates(*args, **kwargs)
+
+    monkeypatch.setattr(positions, "plan_updates", officer_writes_meanwhile)
+    position = plan_position(plan, as_at=D, compare=C)
+    assert [change.after for change in position.recent_changes] == [RAG.GREEN]
+    assert position.totals.counts[RAG.RED] == 1  # the ratings read it: it was there when they were read
+    assert positions.recent_changes([(10**9, "", "")], [], actions=[]) == []  # a row the page did not read
