@@ -358,7 +358,13 @@ def _measures(ours, compare_date, as_at) -> dict:
     # The figure at the comparison date rides in the same query (with_latest_known). Only the measures that moved
     # are rated, here by the rules themselves (with_latest's SQL of them was most of the query's length).
     # Neither the plan nor the theme comes with each measure: the report names the measure alone.
-    measures = list(ours.with_latest_values(as_at).with_latest_known(compare_date, prefix="was_")
+    # Only what the report prints and rates by: the measure's name and rule fields, and the three figures (three
+    # subqueries fewer than every field of each, and no long texts).
+    measures = list(ours.with_latest_values(as_at, latest=("value", "status", "period_end"),
+                                            previous=("value", "status"))
+                    .with_latest_known(compare_date, prefix="was_")
+                    .only("name", "kind", "unit", "polarity", "target", "tolerance", "restricted",
+                          "exemption_paragraph", "plan_id", "theme_id")
                     .order_by("plan__start", "plan_id", "theme__order", "order", "pk"))
     moved = []
     for measure in measures:

@@ -348,21 +348,21 @@ class MeasureQuerySet(VisibleToMixin, models.QuerySet):
         return (self.with_latest_values(as_at).alias(**rag_parts, **direction_parts)
                 .annotate(measure_rag=rag, direction=direction))
 
-    def with_latest_values(self, as_at: datetime.date | None = None):
+    def with_latest_values(self, as_at: datetime.date | None = None, *,
+                           latest=("value", "status", "period_end", "entered_at", "is_demo"),
+                           previous=("value", "status", "period_end")):
         """with_latest's values without its rules, for a caller that rates only some rows, in Python by the same
         rules (plans.measures): the rules' SQL repeats each value's subquery wherever it reads it, which makes
-        the query six times as long to compile and plan."""
+        the query six times as long to compile and plan. `latest` and `previous` name the values' fields to read
+        (each is a subquery per measure: a caller leaves out what it never prints)."""
         from .models import MeasureValue
 
         values = MeasureValue.objects.filter(measure=OuterRef("pk"))
         if as_at is not None:
             values = values.known_at(as_at)
         values = values.order_by("-period_end")
-        latest = {f"latest_{name}": Subquery(values.values(name)[:1])
-                  for name in ("value", "status", "period_end", "entered_at", "is_demo")}
-        previous = {f"previous_{name}": Subquery(values.values(name)[1:2])
-                    for name in ("value", "status", "period_end")}
-        return self.annotate(**latest, **previous)
+        return self.annotate(**{f"latest_{name}": Subquery(values.values(name)[:1]) for name in latest},
+                             **{f"previous_{name}": Subquery(values.values(name)[1:2]) for name in previous})
 
     def with_latest_known(self, as_at: datetime.date, prefix: str):
         """Annotate `<prefix>value`, `<prefix>status` and `<prefix>period_end`: the latest value known at the end of

@@ -9,7 +9,8 @@ in SQL, for the lists that filter and sort by it (the register); tests/plans/tes
 
 import bisect
 import datetime
-from collections import defaultdict
+import itertools
+import operator
 
 from .querysets import end_of_day
 from .rag import RAG
@@ -18,10 +19,16 @@ _NOT_RATED, _BLUE = RAG.NOT_RATED.value, RAG.BLUE.value
 
 
 def updates_by_action(updates) -> dict:
-    """{action pk: [update, ...]} keeping the rows' order (plans_updates gives them oldest first per action)."""
-    found = defaultdict(list)
-    for update in updates:
-        found[update.action_id].append(update)
+    """{action pk: [update, ...]} keeping the rows' order (plans_updates gives them oldest first per action). The rows
+    come grouped by action, so each action's run is taken whole rather than row by row (a run that comes apart is
+    still joined up)."""
+    found = {}
+    for pk, run in itertools.groupby(updates, key=operator.attrgetter("action_id")):
+        rows = found.get(pk)
+        if rows is None:
+            found[pk] = list(run)
+        else:
+            rows.extend(run)
     return found
 
 

@@ -117,3 +117,12 @@ def test_the_attention_rule_quotes_the_rule_it_applies():
     assert "no update by the end of the day, or none since the end of the day `STALE_DAYS` earlier" in \
         " ".join(AttentionRule.__doc__.split())
     assert AttentionRule.STALE_DAYS == 30
+
+
+def test_updates_are_grouped_by_action_in_their_order_even_when_an_action_comes_back():
+    from collections import namedtuple
+
+    row = namedtuple("Row", "action_id n")
+    rows = [row(1, 1), row(1, 2), row(2, 3), row(1, 4)]
+    assert updates_by_action(rows) == {1: [row(1, 1), row(1, 2), row(1, 4)], 2: [row(2, 3)]}
+    assert updates_by_action([]) == {}
