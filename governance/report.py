@@ -193,18 +193,16 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
     history = _history(plan_ids)
     due_dates = _due_dates(history)
     stand(actions, as_at=as_at, compare=compare_date, by_action=by_action, due_dates=due_dates)
-    before = {a.pk: {"current_rag": a.rag_then, "theme__plan_id": a.plan_id} for a in actions
-              if a.rag_then is not None}
     rows = []
     for action in actions:
         update = by_action[action.pk][-1] if action.pk in by_action else None
-        then = before.get(action.pk)
+        then = action.rag_then  # None: not in the plan at the comparison date
         rows.append({
             "action": action, "pk": action.pk, "reference": action.reference, "plan": action.theme.plan,
             "theme": action.theme, "lead": action.lead_name or action.lead_as_printed,
             "rag": action.current_rag, "rag_label": BY_VALUE[action.current_rag].label,
-            "was_rag": then["current_rag"] if then else None,
-            "was_label": BY_VALUE[then["current_rag"]].label if then else "Not in the plan",
+            "was_rag": then,
+            "was_label": BY_VALUE[then].label if then else "Not in the plan",
             "due": action.due_in_force, "update": update, "evidence": action.evidence if update else "",
             "revised_due": update.revised_due_date if update else None,
             "overdue": action.due_in_force is not None and action.due_in_force < as_at and action.current_rag != RAG.BLUE,
@@ -218,7 +216,7 @@ def build_report(meeting: Meeting, user=None, *, restricted: bool = False, board
 
     # Each plan's ratings now and then, counted in one pass over each.
     tally_now = Counter((a.plan_id, a.current_rag) for a in actions)
-    tally_then = Counter((row["theme__plan_id"], row["current_rag"]) for row in before.values())
+    tally_then = Counter((a.plan_id, a.rag_then) for a in actions if a.rag_then is not None)
     plan_rows = []
     for plan in plans:
         now = {rag.value: tally_now[plan.pk, rag.value] for rag in SEVERITY}

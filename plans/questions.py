@@ -19,7 +19,7 @@ from .models import Action
 from .positions import plan_updates
 from .querysets import end_of_day
 from .rag import RAG
-from .standing import updates_by_action
+from .standing import due_in_force, updates_by_action
 
 
 @functools.lru_cache(maxsize=4096)
@@ -48,11 +48,7 @@ class ActionRecord:
     def due_in_force_on(self, day: datetime.date):
         """The due date at the end of `day`, read as ActionQuerySet.as_at reads it: the latest history record
         by then, else the earliest record (the value as loaded), else the due date as it stands."""
-        cutoff = end_of_day(day)
-        by_then = [due for when, due in self.due_dates if when <= cutoff]
-        if by_then:
-            return by_then[-1]
-        return self.due_dates[0][1] if self.due_dates else self.action.due_date
+        return due_in_force(self.due_dates, end_of_day(day), self.action.due_date)
 
 
 # Ratings as stored, for the comparisons the rules make thousands of times (a plain string compares faster
